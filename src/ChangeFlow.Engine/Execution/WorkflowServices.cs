@@ -1,0 +1,38 @@
+using System.Text.Json.Nodes;
+using ChangeFlow.Engine.Expressions;
+using ChangeFlow.Engine.Ports;
+
+namespace ChangeFlow.Engine.Execution;
+
+/// <summary>The ports and settings a <see cref="WorkflowRunner"/> runs with.</summary>
+public sealed class WorkflowServices
+{
+    /// <summary>Schedules and withdraws timer bookmarks.</summary>
+    public ITimerScheduler Timers { get; init; } = NullPorts.Instance;
+
+    /// <summary>Accepts e-mails from <c>Elsa.SendEmail</c> and notification activities.</summary>
+    public IEmailSender Email { get; init; } = NullPorts.Instance;
+
+    /// <summary>Accepts events from <c>Elsa.PublishEvent</c>.</summary>
+    public IEventPublisher Events { get; init; } = NullPorts.Instance;
+
+    /// <summary>Receives <c>Elsa.WriteLine</c> text.</summary>
+    public IWorkflowConsole Console { get; init; } = NullPorts.Instance;
+
+    /// <summary>Services for activities defined outside the engine (ChangeFlow's domain activities).</summary>
+    public IServiceProvider? ServiceProvider { get; init; }
+
+    /// <summary>
+    /// Extra names scripts and templates see, computed once per run (e.g. <c>change</c> for the RFC an instance is about).
+    /// </summary>
+    public Func<WorkflowInstanceState, IReadOnlyDictionary<string, JsonNode?>>? Globals { get; init; }
+
+    /// <summary>Limits for scripts and templates.</summary>
+    public ScriptOptions Scripts { get; init; } = new();
+
+    /// <summary>
+    /// The most activities one run may execute before the instance faults; guards against a loop with no wait in it.
+    /// </summary>
+    /// <value>The default is 100,000.</value>
+    public int MaxActivitiesPerRun { get; init; } = 100_000;
+}
