@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Runs ChangeFlow on its embedded defaults.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if ! command -v dotnet >/dev/null 2>&1; then
+  if command -v apt-get >/dev/null 2>&1; then apt-get update -qq && apt-get install -y -qq dotnet-sdk-10.0 >/dev/null; fi
+  command -v dotnet >/dev/null 2>&1 || { echo "The .NET 10 SDK is required (https://dot.net)." >&2; exit 1; }
+fi
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+dotnet run --project src/ChangeFlow.Cli -c Release -- validate workflows/
+exec dotnet run --project src/ChangeFlow.Cli -c Release --no-build -- run workflows/examples/hard-rollback-decision-point.json "$@"

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Runs the whole ChangeFlow test suite on a fresh Debian/Ubuntu machine: installs what the tests need,
+# builds, runs every test project, and ends with one plain line: "N passed, N failed, N skipped".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+log() { printf '==> %s\n' "$*" >&2; }
+
+ensure_dotnet() {
+  if command -v dotnet >/dev/null 2>&1; then return 0; fi
+  log "installing the .NET 10 SDK"
+  if command -v apt-get >/dev/null 2>&1; then
+    apt-get update -qq && apt-get install -y -qq dotnet-sdk-10.0 >/dev/null
+  fi
+  command -v dotnet >/dev/null 2>&1 || { echo "The .NET 10 SDK is required (https://dot.net)." >&2; exit 1; }
+}
+
+ensure_dotnet
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+results=$(mktemp -d)
+trap 'rm -rf "$results"' EXIT
+
+log "building"
+if ! dotnet build ChangeFlow.sln -c Release -nologo -v quiet -clp:ErrorsOnly; then
+  echo "0 passed, 1 failed, 0 skipped"
+  exit 1
+fi
+
+log "testing"
+dotnet test ChangeFlow.sln -c Release --no-build -nologo \
+  --logger "trx" --results-directory "$results" \
+  --logger "console;verbosity=normal" 2>&1 | tee "$results/console.log" | grep -E '^\s+Failed |^(Passed|Failed)!|error|Error Message' >&2
+status=${PIPESTATUS[0]}
+
+passed=0 failed=0 skipped=0
+for trx in "$results"/*.trx; do
+  [ -e "$trx" ] || continue
+  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -1)
+  p=$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$counters")
+  f=$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$counters")
+  n=$(sed -n 's/.* notExecuted="\([0-9]*\)".*/\1/p' <<<"$counters")
+  passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0})); skipped=$((skipped + ${n:-0}))
+done
+
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
+echo "$passed passed, $failed failed, $skipped skipped"
+exit "$status"
