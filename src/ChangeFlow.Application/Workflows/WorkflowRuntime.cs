@@ -1,0 +1,406 @@
+using System.Text.Json.Nodes;
+using ChangeFlow.Engine.Execution;
+using ChangeFlow.Engine.Model;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace ChangeFlow.Application.Workflows;
+
+/// <summary>The result of a runtime command.</summary>
+public sealed record RuntimeResult(RuntimeOutcome Outcome, InstanceSummary? Instance, string? Message = null)
+{
+    public bool Succeeded => Outcome == RuntimeOutcome.Ok;
+}
+
+/// <summary>How a runtime command ended.</summary>
+public enum RuntimeOutcome
+{
+    Ok,
+    NotFound,
+    Rejected,
+    Conflict,
+}
+
+/// <summary>The result of delivering a stimulus.</summary>
+public sealed record StimulusResult(string StimulusId, StimulusStatus Status, int Resumed, IReadOnlyList<string> InstanceIds);
+
+/// <summary>A stimulus to deliver: name + payload select bookmarks by hash; input is handed to the resumed activity.</summary>
+public sealed record StimulusRequest(string Name, JsonNode? Payload, JsonNode? Input = null, string? InstanceId = null, string? CorrelationId = null);
+
+/// <summary>
+/// The durable workflow runtime. Each run loads the instance, runs the engine in memory and commits once: state,
+/// bookmarks, journal, incidents, outbox and published events in one transaction. Timers are handed to the job
+/// scheduler only after that commit; the bookmark table stays the source of truth and the sweep repairs lost jobs.
+/// </summary>
+/// <remarks>
+/// Concurrency: optimistic, on the instance row's version, with retry. A run that loses the race is thrown away
+/// whole (its effects were only collected, never sent) and re-run on the fresh state, where a consumed bookmark is
+/// simply gone — so no activity's effect is committed twice, on one node or several. This needs no database lock
+/// (SQLite has none per row), holds across nodes on PostgreSQL, and costs a retry only under real contention;
+/// an in-process lock per instance keeps one node from racing itself.
+/// </remarks>
+public sealed partial class WorkflowRuntime
+{
+    private readonly WorkflowDefinitionService _definitions;
+    private readonly IWorkflowInstanceStore _instances;
+    private readonly IStimulusStore _stimuli;
+    private readonly IJobScheduler _jobs;
+    private readonly TimeProvider _time;
+    private readonly ILogger<WorkflowRuntime> _logger;
+    private readonly RuntimeOptions _options;
+    private readonly Func<WorkflowInstanceState, IReadOnlyDictionary<string, JsonNode?>>? _globals;
+    private readonly IServiceProvider? _services;
+    private readonly InstanceLocks _locks = new();
+
+    public WorkflowRuntime(
+        WorkflowDefinitionService definitions,
+        IWorkflowInstanceStore instances,
+        IStimulusStore stimuli,
+        IJobScheduler jobs,
+        TimeProvider time,
+        IOptions<RuntimeOptions> options,
+        ILogger<WorkflowRuntime> logger,
+        IEnumerable<IWorkflowGlobals>? globals = null,
+        IServiceProvider? services = null)
+    {
+        var providers = globals?.ToArray() ?? [];
+        if (providers.Length > 0)
+        {
+            _globals = state =>
+            {
+                var all = new Dictionary<string, JsonNode?>(StringComparer.Ordinal);
+                foreach (var provider in providers)
+                {
+                    foreach (var (name, value) in provider.For(state))
+                    {
+                        all[name] = value;
+                    }
+                }
+
+                return all;
+            };
+        }
+
+        _definitions = definitions;
+        _instances = instances;
+        _stimuli = stimuli;
+        _jobs = jobs;
+        _time = time;
+        _options = options.Value;
+        _logger = logger;
+        _services = services;
+    }
+
+    /// <summary>Starts an instance of the published version of <paramref name="definitionId"/>.</summary>
+    public async Task<RuntimeResult> StartAsync(string definitionId, StartRequest request, CancellationToken cancellationToken)
+    {
+        var definition = await _definitions.GetPublishedAsync(definitionId, cancellationToken);
+        if (definition is null)
+        {
+            return new RuntimeResult(RuntimeOutcome.NotFound, null, $"No published workflow definition '{definitionId}'.");
+        }
+
+        var effects = new RunEffects(_logger);
+        var result = await CreateRunner(effects).StartAsync(definition, request, cancellationToken);
+        if (!result.Accepted)
+        {
+            return new RuntimeResult(RuntimeOutcome.Rejected, null, result.Rejection);
+        }
+
+        var stimuli = await CommitAsync(result.State, null, effects, cancellationToken);
+        await AfterCommitAsync(effects, new Dictionary<string, string?>(), stimuli, cancellationToken);
+        return new RuntimeResult(RuntimeOutcome.Ok, await _instances.GetSummaryAsync(result.State.Id, cancellationToken));
+    }
+
+    /// <summary>Resumes one bookmark of one instance; a consumed or unknown bookmark is rejected and changes nothing.</summary>
+    public Task<RuntimeResult> ResumeAsync(string instanceId, string bookmarkId, JsonNode? input, CancellationToken cancellationToken) =>
+        RunAsync(instanceId, (runner, definition, state, ct) => runner.ResumeAsync(definition, state, bookmarkId, input, ct), cancellationToken);
+
+    /// <summary>Cancels an instance, withdrawing its bookmarks and timers.</summary>
+    public Task<RuntimeResult> CancelAsync(string instanceId, CancellationToken cancellationToken) =>
+        RunAsync(instanceId, (runner, definition, state, ct) => runner.CancelAsync(definition, state, ct), cancellationToken);
+
+    /// <summary>
+    /// Fires a timer: called by the scheduler's job with ids only. Safe to call twice or late: a consumed bookmark
+    /// does nothing; a job that arrives before the bookmark is due waits briefly or reschedules itself.
+    /// </summary>
+    public async Task FireTimerAsync(string instanceId, string bookmarkId, CancellationToken cancellationToken)
+    {
+        var snapshot = await _instances.LoadAsync(instanceId, cancellationToken);
+        var bookmark = snapshot?.State.FindBookmark(bookmarkId);
+        if (bookmark?.DueAt is not { } due)
+        {
+            return;
+        }
+
+        var early = due - _time.GetUtcNow();
+        if (early > _options.EarlyFireTolerance)
+        {
+            var jobId = await _jobs.ScheduleTimerAsync(instanceId, bookmarkId, due, cancellationToken);
+            await _instances.SetTimerJobIdAsync(bookmarkId, jobId, cancellationToken);
+            return;
+        }
+
+        if (early > TimeSpan.Zero)
+        {
+            await Task.Delay(early, _time, cancellationToken);
+        }
+
+        var result = await ResumeAsync(instanceId, bookmarkId, null, cancellationToken);
+        if (result.Outcome == RuntimeOutcome.Conflict)
+        {
+            throw new ConcurrencyConflictException(result.Message ?? "Timer could not be committed.");
+        }
+    }
+
+    /// <summary>
+    /// Delivers a stimulus to every matching bookmark. It is first written to the inbox, so a stimulus that arrives
+    /// before its bookmark is committed is retried with back-off and dead-lettered, visibly, after the last attempt.
+    /// </summary>
+    public async Task<StimulusResult> DeliverAsync(StimulusRequest request, CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow();
+        var stimulus = new StimulusRecord
+        {
+            Id = Guid.CreateVersion7(now).ToString("N"),
+            Name = request.Name,
+            Hash = BookmarkHasher.Compute(request.Name, request.Payload),
+            Payload = request.Payload,
+            Input = request.Input,
+            InstanceId = request.InstanceId,
+            CorrelationId = request.CorrelationId,
+            Status = StimulusStatus.Pending,
+            CreatedAt = now,
+            NextAttemptAt = now,
+        };
+        await _stimuli.AddAsync(stimulus, cancellationToken);
+        return await ProcessStimulusAsync(stimulus.Id, cancellationToken);
+    }
+
+    /// <summary>Matches a pending stimulus against the bookmark table (hash index) and resumes every match.</summary>
+    public async Task<StimulusResult> ProcessStimulusAsync(string stimulusId, CancellationToken cancellationToken)
+    {
+        var stimulus = await _stimuli.FindAsync(stimulusId, cancellationToken);
+        if (stimulus is null)
+        {
+            return new StimulusResult(stimulusId, StimulusStatus.DeadLettered, 0, []);
+        }
+
+        if (stimulus.Status != StimulusStatus.Pending)
+        {
+            return new StimulusResult(stimulusId, stimulus.Status, stimulus.ResumedCount, []);
+        }
+
+        var matches = await _instances.FindBookmarksAsync(stimulus.Hash, stimulus.InstanceId, stimulus.CorrelationId, cancellationToken);
+        var resumed = new List<string>();
+        foreach (var match in matches)
+        {
+            var result = await ResumeAsync(match.InstanceId, match.BookmarkId, stimulus.Input, cancellationToken);
+            if (result.Succeeded)
+            {
+                resumed.Add(match.InstanceId);
+            }
+        }
+
+        var now = _time.GetUtcNow();
+        stimulus.Attempts++;
+        stimulus.ResumedCount += resumed.Count;
+        if (resumed.Count > 0)
+        {
+            stimulus.Status = StimulusStatus.Delivered;
+            stimulus.CompletedAt = now;
+        }
+        else if (stimulus.Attempts >= _options.StimulusMaxAttempts)
+        {
+            stimulus.Status = StimulusStatus.DeadLettered;
+            stimulus.CompletedAt = now;
+            stimulus.LastError = $"No open bookmark matched after {stimulus.Attempts} attempts.";
+            LogDeadLettered(_logger, stimulus.Id, stimulus.Name, stimulus.Attempts);
+        }
+        else
+        {
+            stimulus.NextAttemptAt = now + (_options.StimulusRetryDelay * Math.Pow(2, stimulus.Attempts - 1));
+            stimulus.LastError = "No open bookmark matched yet.";
+        }
+
+        try
+        {
+            await _stimuli.UpdateAsync(stimulus, cancellationToken);
+        }
+        catch (ConcurrencyConflictException)
+        {
+            // Another node processed the same stimulus at the same time; its bookkeeping stands.
+            return new StimulusResult(stimulus.Id, stimulus.Status, resumed.Count, resumed);
+        }
+
+        if (stimulus.Status == StimulusStatus.Pending)
+        {
+            await _jobs.ScheduleStimulusAsync(stimulus.Id, stimulus.NextAttemptAt, cancellationToken);
+        }
+
+        return new StimulusResult(stimulus.Id, stimulus.Status, resumed.Count, resumed);
+    }
+
+    /// <summary>
+    /// Repairs what a lost job would leave behind: fires timers overdue by more than the grace period and retries
+    /// pending stimuli past their next attempt. Both are idempotent, so a sweep racing a real job does no harm.
+    /// </summary>
+    public async Task<int> SweepAsync(CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow();
+        var repaired = 0;
+        foreach (var timer in await _instances.ListDueTimersAsync(now - _options.SweepGrace, 500, cancellationToken))
+        {
+            if (timer.JobId is not null && await _jobs.IsPendingAsync(timer.JobId, cancellationToken))
+            {
+                continue;
+            }
+
+            LogSweepTimer(_logger, timer.InstanceId, timer.BookmarkId, timer.DueAt);
+            var jobId = await _jobs.ScheduleTimerAsync(timer.InstanceId, timer.BookmarkId, now, cancellationToken);
+            await _instances.SetTimerJobIdAsync(timer.BookmarkId, jobId, cancellationToken);
+            repaired++;
+        }
+
+        foreach (var stimulus in await _stimuli.ListPendingAsync(now - _options.SweepGrace, 500, cancellationToken))
+        {
+            await _jobs.ScheduleStimulusAsync(stimulus.Id, now, cancellationToken);
+            repaired++;
+        }
+
+        return repaired;
+    }
+
+    /// <summary>An instance's summary.</summary>
+    public Task<InstanceSummary?> GetAsync(string instanceId, CancellationToken cancellationToken) => _instances.GetSummaryAsync(instanceId, cancellationToken);
+
+    /// <summary>Lists instances.</summary>
+    public Task<Page<InstanceSummary>> ListAsync(InstanceQuery query, CancellationToken cancellationToken) => _instances.ListAsync(query, cancellationToken);
+
+    private async Task<RuntimeResult> RunAsync(
+        string instanceId,
+        Func<WorkflowRunner, WorkflowDefinition, WorkflowInstanceState, CancellationToken, ValueTask<RunResult>> run,
+        CancellationToken cancellationToken)
+    {
+        using var held = await _locks.AcquireAsync(instanceId, cancellationToken);
+        for (var attempt = 1; ; attempt++)
+        {
+            var snapshot = await _instances.LoadAsync(instanceId, cancellationToken);
+            if (snapshot is null)
+            {
+                return new RuntimeResult(RuntimeOutcome.NotFound, null, $"No workflow instance '{instanceId}'.");
+            }
+
+            var definition = await _definitions.GetVersionAsync(snapshot.State.DefinitionVersionId, cancellationToken);
+            if (definition is null)
+            {
+                return new RuntimeResult(RuntimeOutcome.Rejected, null, $"The definition version '{snapshot.State.DefinitionVersionId}' of instance '{instanceId}' is missing.");
+            }
+
+            var effects = new RunEffects(_logger);
+            var result = await run(CreateRunner(effects), definition, snapshot.State, cancellationToken);
+            if (!result.Accepted)
+            {
+                return new RuntimeResult(RuntimeOutcome.Rejected, await _instances.GetSummaryAsync(instanceId, cancellationToken), result.Rejection);
+            }
+
+            IReadOnlyList<StimulusRecord> stimuli;
+            try
+            {
+                stimuli = await CommitAsync(result.State, snapshot.Version, effects, cancellationToken);
+            }
+            catch (ConcurrencyConflictException) when (attempt < _options.MaxConcurrencyRetries)
+            {
+                LogRetry(_logger, instanceId, attempt);
+                continue;
+            }
+            catch (ConcurrencyConflictException ex)
+            {
+                return new RuntimeResult(RuntimeOutcome.Conflict, null, ex.Message);
+            }
+
+            await AfterCommitAsync(effects, snapshot.TimerJobIds, stimuli, cancellationToken);
+            return new RuntimeResult(RuntimeOutcome.Ok, await _instances.GetSummaryAsync(instanceId, cancellationToken));
+        }
+    }
+
+    private WorkflowRunner CreateRunner(RunEffects effects) =>
+        new(
+            new WorkflowServices
+            {
+                Timers = effects,
+                Email = effects,
+                Events = effects,
+                Console = effects,
+                Globals = _globals,
+                ServiceProvider = _services,
+            },
+            _time);
+
+    private async Task<IReadOnlyList<StimulusRecord>> CommitAsync(WorkflowInstanceState state, long? expectedVersion, RunEffects effects, CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow();
+        var stimuli = effects.Events.Select(e => new StimulusRecord
+        {
+            Id = Guid.CreateVersion7(now).ToString("N"),
+            Name = Engine.Activities.Event.BookmarkName,
+            Hash = BookmarkHasher.Compute(Engine.Activities.Event.BookmarkName, Engine.Activities.Event.StimulusPayload(e.EventName)),
+            Payload = Engine.Activities.Event.StimulusPayload(e.EventName),
+            Input = e.Payload,
+            InstanceId = e.IsLocal ? e.SourceInstanceId : null,
+            Status = StimulusStatus.Pending,
+            CreatedAt = now,
+            NextAttemptAt = now,
+        }).ToList();
+        await _instances.CommitAsync(
+            new InstanceCommit { State = state, ExpectedVersion = expectedVersion, Emails = effects.Emails, Stimuli = stimuli },
+            cancellationToken);
+        return stimuli;
+    }
+
+    private async Task AfterCommitAsync(RunEffects effects, IReadOnlyDictionary<string, string?> jobIds, IReadOnlyList<StimulusRecord> stimuli, CancellationToken cancellationToken)
+    {
+        // Failures here are repaired by the sweep: the committed bookmark table says what must fire.
+        try
+        {
+            foreach (var timer in effects.Unscheduled)
+            {
+                if (jobIds.TryGetValue(timer.BookmarkId, out var jobId) && jobId is not null)
+                {
+                    await _jobs.DeleteAsync(jobId, CancellationToken.None);
+                }
+            }
+
+            foreach (var timer in effects.Scheduled)
+            {
+                var jobId = await _jobs.ScheduleTimerAsync(timer.InstanceId, timer.BookmarkId, timer.DueAt, CancellationToken.None);
+                await _instances.SetTimerJobIdAsync(timer.BookmarkId, jobId, CancellationToken.None);
+            }
+        }
+#pragma warning disable CA1031 // The run is committed; a scheduling failure must not turn it into an error for the caller.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            LogAfterCommitFailed(_logger, ex);
+        }
+
+        // Published events were committed as stimuli with the run; they are delivered by jobs of their own, so a
+        // workflow that publishes to itself never re-enters the run that published.
+        foreach (var stimulus in stimuli)
+        {
+            await _jobs.ScheduleStimulusAsync(stimulus.Id, stimulus.NextAttemptAt, cancellationToken);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Instance {InstanceId} changed under run attempt {Attempt}; running again on the fresh state.")]
+    private static partial void LogRetry(ILogger logger, string instanceId, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Stimulus {StimulusId} ({Name}) matched no bookmark after {Attempts} attempts and was dead-lettered.")]
+    private static partial void LogDeadLettered(ILogger logger, string stimulusId, string name, int attempts);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Timer {BookmarkId} of instance {InstanceId} was due at {DueAt} and had no pending job; firing it now.")]
+    private static partial void LogSweepTimer(ILogger logger, string instanceId, string bookmarkId, DateTimeOffset dueAt);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Scheduling after a commit failed; the sweep will repair it.")]
+    private static partial void LogAfterCommitFailed(ILogger logger, Exception exception);
+}

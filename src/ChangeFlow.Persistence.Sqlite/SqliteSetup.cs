@@ -1,0 +1,59 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Design;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+
+namespace ChangeFlow.Persistence.Sqlite;
+
+/// <summary>Configures ChangeFlow's database on SQLite (the embedded default).</summary>
+public static class SqliteSetup
+{
+    /// <summary>A connection string for a database file.</summary>
+    public static string ConnectionStringFor(string file) =>
+        new SqliteConnectionStringBuilder { DataSource = file, Cache = SqliteCacheMode.Private, Pooling = true, DefaultTimeout = 30 }.ToString();
+
+    /// <summary>Uses SQLite with this project's migrations.</summary>
+    public static DbContextOptionsBuilder UseChangeFlowSqlite(this DbContextOptionsBuilder builder, string connectionString)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        return builder
+            .UseSqlite(connectionString, o => o.MigrationsAssembly(typeof(SqliteSetup).Assembly.GetName().Name))
+            .AddInterceptors(PragmaInterceptor.Instance);
+    }
+
+    /// <summary>
+    /// Every connection runs in WAL mode with synchronous=NORMAL: a committed transaction survives a killed process
+    /// (only a power cut could lose the last ones), and readers never block the writer.
+    /// </summary>
+    private sealed class PragmaInterceptor : DbConnectionInterceptor
+    {
+        public static readonly PragmaInterceptor Instance = new();
+
+        public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) => Apply(connection);
+
+        public override Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
+        {
+            Apply(connection);
+            return Task.CompletedTask;
+        }
+
+        private static void Apply(DbConnection connection)
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=30000;";
+            command.ExecuteNonQuery();
+        }
+    }
+}
+
+/// <summary>Lets <c>dotnet ef</c> build the model for SQLite migrations.</summary>
+public sealed class SqliteDesignTimeFactory : IDesignTimeDbContextFactory<ChangeFlowDbContext>
+{
+    public ChangeFlowDbContext CreateDbContext(string[] args)
+    {
+        var builder = new DbContextOptionsBuilder<ChangeFlowDbContext>();
+        builder.UseChangeFlowSqlite("Data Source=design-time.db");
+        return new ChangeFlowDbContext(builder.Options);
+    }
+}

@@ -1,0 +1,127 @@
+using System.Text.Json.Nodes;
+using ChangeFlow.Application.Workflows;
+using ChangeFlow.Engine.Activities;
+using ChangeFlow.Engine.Execution;
+using ChangeFlow.Engine.Loading;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace ChangeFlow.Web.Api;
+
+/// <summary>Workflow definitions: list, get, validate, save draft, publish, versions; and starting instances.</summary>
+public static class WorkflowDefinitionsApi
+{
+    public static IEndpointRouteBuilder MapWorkflowDefinitionsApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/activities", (ActivityRegistry registry) => TypedResults.Ok(registry.Descriptors))
+            .WithTags("Workflow definitions").WithSummary("Lists the activity types a definition can use, with their inputs and outcomes.");
+
+        var group = app.MapGroup("/api/workflow-definitions").WithTags("Workflow definitions");
+        group.MapGet("/", async (IWorkflowDefinitionStore store, CancellationToken ct) =>
+            TypedResults.Ok((await store.ListLatestAsync(ct)).Select(Summary)))
+            .WithSummary("Lists every definition's latest version.");
+
+        group.MapGet("/{definitionId}", async Task<Results<Ok<JsonNode>, NotFound<ProblemDetailsBody>>> (string definitionId, IWorkflowDefinitionStore store, CancellationToken ct) =>
+        {
+            var version = await store.FindPublishedAsync(definitionId, ct) ?? await store.FindLatestAsync(definitionId, ct);
+            return version is null ? NotFoundProblem($"No workflow definition '{definitionId}'.") : TypedResults.Ok(JsonNode.Parse(version.Json)!);
+        }).WithSummary("Gets the published version's document (or the latest draft when none is published).");
+
+        group.MapGet("/{definitionId}/versions", async Task<Results<Ok<IEnumerable<object>>, NotFound<ProblemDetailsBody>>> (string definitionId, IWorkflowDefinitionStore store, CancellationToken ct) =>
+        {
+            var versions = await store.ListVersionsAsync(definitionId, ct);
+            return versions.Count == 0 ? NotFoundProblem($"No workflow definition '{definitionId}'.") : TypedResults.Ok(versions.Select(Summary));
+        }).WithSummary("Lists every version of a definition.");
+
+        group.MapGet("/{definitionId}/versions/{version:int}", async Task<Results<Ok<JsonNode>, NotFound<ProblemDetailsBody>>> (string definitionId, int version, IWorkflowDefinitionStore store, CancellationToken ct) =>
+        {
+            var found = (await store.ListVersionsAsync(definitionId, ct)).FirstOrDefault(v => v.Version == version);
+            return found is null ? NotFoundProblem($"Definition '{definitionId}' has no version {version}.") : TypedResults.Ok(JsonNode.Parse(found.Json)!);
+        }).WithSummary("Gets one version's document.");
+
+        group.MapPost("/validate", async (HttpRequest request, WorkflowDefinitionService definitions) =>
+        {
+            var result = definitions.Validate(await ReadBodyAsync(request));
+            return TypedResults.Ok(new { valid = result.Succeeded, problems = result.Problems });
+        }).WithSummary("Validates a document without storing it; every problem has a JSON path.");
+
+        group.MapPost("/", async Task<Results<Ok<object>, ValidationProblem, Conflict<ProblemDetailsBody>>> (HttpRequest request, WorkflowDefinitionService definitions, CancellationToken ct) =>
+        {
+            var change = await definitions.SaveDraftAsync(await ReadBodyAsync(request), ct);
+            if (change.Conflict is not null)
+            {
+                return TypedResults.Conflict(new ProblemDetailsBody("Conflict", change.Conflict, StatusCodes.Status409Conflict));
+            }
+
+            return change.Version is null ? InvalidDefinition(change.Problems) : TypedResults.Ok(Summary(change.Version));
+        }).WithSummary("Saves a draft: replaces the latest unpublished version, or adds a new version.");
+
+        group.MapPost("/{definitionId}/publish", async Task<Results<Ok<object>, ValidationProblem, NotFound<ProblemDetailsBody>>> (string definitionId, int? version, WorkflowDefinitionService definitions, CancellationToken ct) =>
+        {
+            var change = await definitions.PublishAsync(definitionId, version, ct);
+            if (change.Conflict is not null)
+            {
+                return NotFoundProblem(change.Conflict);
+            }
+
+            return change.Version is null ? InvalidDefinition(change.Problems) : TypedResults.Ok(Summary(change.Version));
+        }).WithSummary("Publishes a version (the latest when no version is given); new instances start on it, running ones stay on theirs.");
+
+        group.MapPost("/{definitionId}/instances", async Task<Results<Created<InstanceSummary>, NotFound<ProblemDetailsBody>, BadRequest<ProblemDetailsBody>>> (string definitionId, StartInstanceBody? body, WorkflowRuntime runtime, CancellationToken ct) =>
+        {
+            var input = body?.Input?.ToDictionary(p => p.Key, p => p.Value?.DeepClone());
+            var result = await runtime.StartAsync(definitionId, new StartRequest { CorrelationId = body?.CorrelationId, Input = input }, ct);
+            return result.Outcome switch
+            {
+                RuntimeOutcome.Ok => TypedResults.Created($"/api/workflow-instances/{result.Instance!.Id}", result.Instance),
+                RuntimeOutcome.NotFound => NotFoundProblem(result.Message!),
+                _ => TypedResults.BadRequest(new ProblemDetailsBody("Input rejected", result.Message, StatusCodes.Status400BadRequest)),
+            };
+        }).WithSummary("Starts an instance of the published version.");
+
+        return app;
+    }
+
+    internal static NotFound<ProblemDetailsBody> NotFoundProblem(string detail) =>
+        TypedResults.NotFound(new ProblemDetailsBody("Not found", detail, StatusCodes.Status404NotFound));
+
+    private static ValidationProblem InvalidDefinition(IReadOnlyList<WorkflowProblem> problems) =>
+        TypedResults.ValidationProblem(
+            problems.Where(p => p.Severity == ProblemSeverity.Error)
+                .GroupBy(p => p.Path)
+                .ToDictionary(g => g.Key, g => g.Select(p => p.Message).ToArray()),
+            title: "The workflow definition is invalid.");
+
+    private static object Summary(DefinitionVersion v) => new
+    {
+        v.Id,
+        v.DefinitionId,
+        v.Version,
+        v.Name,
+        v.Description,
+        v.IsLatest,
+        v.IsPublished,
+        v.Source,
+        v.CreatedAt,
+        v.PublishedAt,
+    };
+
+    private static async Task<string> ReadBodyAsync(HttpRequest request)
+    {
+        using var reader = new StreamReader(request.Body);
+        return await reader.ReadToEndAsync();
+    }
+}
+
+/// <summary>The body of a start request.</summary>
+public sealed record StartInstanceBody(string? CorrelationId, JsonObject? Input);
+
+/// <summary>An RFC 9457 problem body for typed results.</summary>
+public sealed record ProblemDetailsBody(string Title, string? Detail, int Status)
+{
+    public string Type => $"https://httpstatuses.io/{Status}";
+}
+
+internal static class JournalJson
+{
+    public static object ToJson(JournalEntry e) => new { e.Sequence, e.Timestamp, e.ActivityId, e.ActivityType, Kind = e.Kind.ToString(), e.Outcomes, e.Message };
+}

@@ -1,0 +1,134 @@
+using System.Text.Json.Nodes;
+using ChangeFlow.Application.Workflows;
+using ChangeFlow.Engine.Execution;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace ChangeFlow.Web.Api;
+
+/// <summary>Workflow instances: list, get, journal, resume, cancel; and stimuli.</summary>
+public static class WorkflowInstancesApi
+{
+    public static IEndpointRouteBuilder MapWorkflowInstancesApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/workflow-instances").WithTags("Workflow instances");
+        group.MapGet("/", async Task<Results<Ok<Page<InstanceSummary>>, ValidationProblem>> (string? definitionId, string? status, string? correlationId, int? skip, int? take, WorkflowRuntime runtime, CancellationToken ct) =>
+        {
+            var errors = new Dictionary<string, string[]>();
+            WorkflowStatus? parsed = null;
+            if (status is not null)
+            {
+                if (Enum.TryParse<WorkflowStatus>(status, ignoreCase: true, out var s) && Enum.IsDefined(s))
+                {
+                    parsed = s;
+                }
+                else
+                {
+                    errors["status"] = [$"'{status}' is not one of {string.Join(", ", Enum.GetNames<WorkflowStatus>())}."];
+                }
+            }
+
+            if (skip is < 0)
+            {
+                errors["skip"] = ["Must be 0 or more."];
+            }
+
+            if (take is < 1 or > 500)
+            {
+                errors["take"] = ["Must be between 1 and 500."];
+            }
+
+            if (errors.Count > 0)
+            {
+                return TypedResults.ValidationProblem(errors);
+            }
+
+            return TypedResults.Ok(await runtime.ListAsync(new InstanceQuery(definitionId, parsed, correlationId, skip ?? 0, take ?? 50), ct));
+        }).WithSummary("Lists instances, newest first.");
+
+        group.MapGet("/{instanceId}", async Task<Results<Ok<object>, NotFound<ProblemDetailsBody>>> (string instanceId, IWorkflowInstanceStore store, CancellationToken ct) =>
+        {
+            var snapshot = await store.LoadAsync(instanceId, ct);
+            if (snapshot is null)
+            {
+                return WorkflowDefinitionsApi.NotFoundProblem($"No workflow instance '{instanceId}'.");
+            }
+
+            var s = snapshot.State;
+            return TypedResults.Ok<object>(new
+            {
+                s.Id,
+                s.DefinitionId,
+                s.DefinitionVersionId,
+                s.DefinitionVersion,
+                s.CorrelationId,
+                Status = s.Status.ToString(),
+                s.Variables,
+                s.Input,
+                s.Output,
+                Bookmarks = s.Bookmarks.Select(b => new { b.Id, b.Name, b.ActivityId, b.Payload, b.DueAt, b.CreatedAt }),
+                s.Incidents,
+                s.CreatedAt,
+                s.UpdatedAt,
+                s.FinishedAt,
+                snapshot.Version,
+            });
+        }).WithSummary("Gets an instance with its variables, bookmarks and incidents.");
+
+        group.MapGet("/{instanceId}/journal", async Task<Results<Ok<IEnumerable<object>>, NotFound<ProblemDetailsBody>>> (string instanceId, IWorkflowInstanceStore store, CancellationToken ct) =>
+        {
+            if (await store.GetSummaryAsync(instanceId, ct) is null)
+            {
+                return WorkflowDefinitionsApi.NotFoundProblem($"No workflow instance '{instanceId}'.");
+            }
+
+            return TypedResults.Ok((await store.GetJournalAsync(instanceId, ct)).Select(JournalJson.ToJson));
+        }).WithSummary("The execution journal: which activity ran when, with which outcome.");
+
+        group.MapPost("/{instanceId}/bookmarks/{bookmarkId}/resume", async (string instanceId, string bookmarkId, ResumeBody? body, WorkflowRuntime runtime, CancellationToken ct) =>
+            ToResult(await runtime.ResumeAsync(instanceId, bookmarkId, body?.Input, ct)))
+            .WithSummary("Resumes one bookmark; a consumed bookmark gives 409.");
+
+        group.MapPost("/{instanceId}/cancel", async (string instanceId, WorkflowRuntime runtime, CancellationToken ct) =>
+            ToResult(await runtime.CancelAsync(instanceId, ct)))
+            .WithSummary("Cancels an instance and withdraws its timers.");
+
+        var stimuli = app.MapGroup("/api/stimuli").WithTags("Stimuli");
+        stimuli.MapPost("/", async Task<Results<Ok<StimulusResult>, Accepted<StimulusResult>, ValidationProblem>> (StimulusBody body, WorkflowRuntime runtime, CancellationToken ct) =>
+        {
+            if (string.IsNullOrWhiteSpace(body.Name))
+            {
+                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["name"] = ["A stimulus needs a name."] });
+            }
+
+            var result = await runtime.DeliverAsync(new StimulusRequest(body.Name, body.Payload, body.Input, body.InstanceId, body.CorrelationId), ct);
+            return result.Resumed > 0 ? TypedResults.Ok(result) : TypedResults.Accepted((string?)null, result);
+        }).WithSummary("Delivers a stimulus to every bookmark with the same name and payload; 202 when none matched yet (it is retried).");
+
+        stimuli.MapPost("/events/{eventName}", async Task<Results<Ok<StimulusResult>, Accepted<StimulusResult>>> (string eventName, EventBody? body, WorkflowRuntime runtime, CancellationToken ct) =>
+        {
+            var result = await runtime.DeliverAsync(
+                new StimulusRequest(Engine.Activities.Event.BookmarkName, Engine.Activities.Event.StimulusPayload(eventName), body?.Payload, body?.InstanceId, body?.CorrelationId),
+                ct);
+            return result.Resumed > 0 ? TypedResults.Ok(result) : TypedResults.Accepted((string?)null, result);
+        }).WithSummary("Publishes a named event to waiting Elsa.Event activities.");
+
+        stimuli.MapGet("/dead-letters", async (IStimulusStore store, CancellationToken ct) =>
+            TypedResults.Ok(await store.ListDeadLetteredAsync(100, ct)))
+            .WithSummary("Stimuli that matched no bookmark after every retry.");
+
+        return app;
+    }
+
+    private static IResult ToResult(RuntimeResult result) => result.Outcome switch
+    {
+        RuntimeOutcome.Ok => TypedResults.Ok(result.Instance),
+        RuntimeOutcome.NotFound => TypedResults.NotFound(new ProblemDetailsBody("Not found", result.Message, StatusCodes.Status404NotFound)),
+        _ => TypedResults.Conflict(new ProblemDetailsBody("Conflict", result.Message, StatusCodes.Status409Conflict)),
+    };
+}
+
+public sealed record ResumeBody(JsonNode? Input);
+
+public sealed record StimulusBody(string Name, JsonNode? Payload, JsonNode? Input, string? InstanceId, string? CorrelationId);
+
+public sealed record EventBody(JsonNode? Payload, string? InstanceId, string? CorrelationId);

@@ -1,0 +1,150 @@
+using ChangeFlow.Application.Workflows;
+using ChangeFlow.Engine.Activities;
+using ChangeFlow.Engine.Loading;
+using ChangeFlow.Persistence;
+using ChangeFlow.Persistence.PostgreSql;
+using ChangeFlow.Persistence.Sqlite;
+using ChangeFlow.Persistence.Stores;
+using ChangeFlow.Scheduling.Hangfire;
+using Hangfire;
+using Hangfire.PostgreSql;
+using Hangfire.Storage.SQLite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace ChangeFlow.Web.Hosting;
+
+/// <summary>Wires ChangeFlow's services: the one place that knows every adapter.</summary>
+public static class ChangeFlowServices
+{
+    /// <summary>Registers options, persistence, the runtime, Hangfire and health checks.</summary>
+    public static IServiceCollection AddChangeFlow(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<ChangeFlowOptions>().Bind(configuration.GetSection(ChangeFlowOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<DatabaseOptions>().Bind(configuration.GetSection(DatabaseOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<JobServerOptions>().Bind(configuration.GetSection(JobServerOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<RuntimeOptions>().Bind(configuration.GetSection(RuntimeOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+
+        var options = configuration.GetSection(ChangeFlowOptions.Section).Get<ChangeFlowOptions>() ?? new ChangeFlowOptions();
+        var database = configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
+        var jobs = configuration.GetSection(JobServerOptions.Section).Get<JobServerOptions>() ?? new JobServerOptions();
+        var dataDirectory = Path.GetFullPath(options.DataDirectory);
+        Directory.CreateDirectory(dataDirectory);
+        var connectionString = configuration.GetConnectionString("ChangeFlow");
+
+        services.TryAddSingletonTime();
+        services.AddPooledDbContextFactory<ChangeFlowDbContext>(builder =>
+        {
+            if (database.Provider == DatabaseProvider.PostgreSql)
+            {
+                builder.UseChangeFlowPostgreSql(connectionString
+                    ?? throw new InvalidOperationException("ChangeFlow:Database:Provider is PostgreSql, so ConnectionStrings:ChangeFlow must be set."));
+            }
+            else
+            {
+                builder.UseChangeFlowSqlite(connectionString ?? SqliteSetup.ConnectionStringFor(Path.Combine(dataDirectory, "changeflow.db")));
+            }
+        });
+
+        services.AddSingleton(ActivityRegistry.CreateDefault());
+        services.AddSingleton(sp => new WorkflowLoader(sp.GetRequiredService<ActivityRegistry>()));
+        services.AddSingleton<IWorkflowDefinitionStore, EfWorkflowDefinitionStore>();
+        services.AddSingleton<IWorkflowInstanceStore, EfWorkflowInstanceStore>();
+        services.AddSingleton<IStimulusStore, EfStimulusStore>();
+        services.AddSingleton<WorkflowDefinitionService>();
+        services.AddSingleton<WorkflowRuntime>();
+        services.AddSingleton<IJobScheduler, HangfireJobScheduler>();
+        services.AddTransient<WorkflowJobs>();
+
+        services.AddHangfire((sp, config) =>
+        {
+            config.SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+                .UseSimpleAssemblyNameTypeSerializer()
+                .UseRecommendedSerializerSettings();
+            if (database.Provider == DatabaseProvider.PostgreSql)
+            {
+                config.UsePostgreSqlStorage(
+                    c => c.UseNpgsqlConnection(connectionString),
+                    new PostgreSqlStorageOptions
+                    {
+                        SchemaName = jobs.Schema,
+                        PrepareSchemaIfNecessary = true,
+                        QueuePollInterval = jobs.QueuePollInterval,
+                        EnableLongPolling = true,
+                        // A node killed mid-job leaves it invisible this long; the sweep fires overdue timers sooner.
+                        InvisibilityTimeout = TimeSpan.FromMinutes(5),
+                    });
+            }
+            else
+            {
+                config.UseSQLiteStorage(
+                    Path.Combine(dataDirectory, "hangfire.db"),
+                    new SQLiteStorageOptions
+                    {
+                        QueuePollInterval = jobs.QueuePollInterval,
+                        InvisibilityTimeout = TimeSpan.FromMinutes(5),
+                    });
+            }
+        });
+
+        if (jobs.ServerEnabled)
+        {
+            services.AddHangfireServer((sp, server) =>
+            {
+                server.ServerName = options.NodeName ?? $"{Environment.MachineName}:{Environment.ProcessId}";
+                server.WorkerCount = jobs.WorkerCount;
+                server.SchedulePollingInterval = jobs.SchedulePollingInterval;
+                server.ShutdownTimeout = TimeSpan.FromSeconds(10);
+                server.Queues = ["default"];
+            });
+            services.AddHostedService<RuntimeSweeper>();
+        }
+
+        services.AddHealthChecks()
+            .AddCheck<DatabaseHealthCheck>("database", tags: ["ready"])
+            .AddCheck<JobStorageHealthCheck>("hangfire", tags: ["ready"]);
+        return services;
+    }
+
+    private static void TryAddSingletonTime(this IServiceCollection services)
+    {
+        if (!services.Any(d => d.ServiceType == typeof(TimeProvider)))
+        {
+            services.AddSingleton(TimeProvider.System);
+        }
+    }
+
+    /// <summary>
+    /// Prepares the database before anything serves: applies (or checks) migrations, then imports <c>workflows/</c>.
+    /// </summary>
+    public static async Task InitializeChangeFlowAsync(this IServiceProvider services, CancellationToken cancellationToken = default)
+    {
+        var database = services.GetRequiredService<IOptions<DatabaseOptions>>().Value;
+        var options = services.GetRequiredService<IOptions<ChangeFlowOptions>>().Value;
+        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("ChangeFlow.Startup");
+        var factory = services.GetRequiredService<IDbContextFactory<ChangeFlowDbContext>>();
+        await using (var db = await factory.CreateDbContextAsync(cancellationToken))
+        {
+            var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
+            if (pending.Count > 0 && database.FailOnPendingMigrations)
+            {
+                throw new InvalidOperationException(
+                    $"The database has {pending.Count} pending migration(s) ({string.Join(", ", pending)}) and ChangeFlow:Database:FailOnPendingMigrations is set.");
+            }
+
+            if (pending.Count > 0 && database.MigrateOnStartup)
+            {
+                logger.LogInformation("Applying {Count} migration(s): {Migrations}", pending.Count, string.Join(", ", pending));
+                await db.Database.MigrateAsync(cancellationToken);
+            }
+        }
+
+        var outcomes = await services.GetRequiredService<WorkflowDefinitionService>()
+            .ImportDirectoryAsync(Path.GetFullPath(options.WorkflowsDirectory), cancellationToken);
+        logger.LogInformation(
+            "Workflow import: {Added} added, {Unchanged} unchanged, {Invalid} invalid",
+            outcomes.Count(o => o.Result == "added"),
+            outcomes.Count(o => o.Result == "unchanged"),
+            outcomes.Count(o => o.Result == "invalid"));
+    }
+}
