@@ -15,11 +15,40 @@ ensure_dotnet() {
   command -v dotnet >/dev/null 2>&1 || { echo "The .NET 10 SDK is required (https://dot.net)." >&2; exit 1; }
 }
 
+pg_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1; }
+
+# A throw-away PostgreSQL cluster on a loopback port for the PostgreSQL and multi-node tests.
+start_postgres() {
+  if [ -z "$(pg_bin)" ] && command -v apt-get >/dev/null 2>&1; then
+    log "installing PostgreSQL"
+    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+  fi
+  local bin; bin=$(pg_bin)
+  [ -n "$bin" ] || { log "PostgreSQL is not installed; the PostgreSQL tests will say so"; return 0; }
+  pg_dir=$(mktemp -d /tmp/changeflow-test-pg.XXXXXX)
+  local port=55432
+  while (echo >/dev/tcp/127.0.0.1/$port) 2>/dev/null; do port=$((port + 1)); done
+  local as=()
+  if [ "$(id -u)" -eq 0 ]; then chown postgres:postgres "$pg_dir"; as=(runuser -u postgres --); fi
+  "${as[@]}" "$bin/initdb" -D "$pg_dir" -A trust -U postgres -E UTF8 --no-locale >/dev/null
+  "${as[@]}" "$bin/pg_ctl" -D "$pg_dir" -l "$pg_dir/log" -w \
+    -o "-c listen_addresses=127.0.0.1 -p $port -k $pg_dir -c max_connections=400 -c fsync=off -c synchronous_commit=off" start >/dev/null
+  pg_stop=("${as[@]}" "$bin/pg_ctl" -D "$pg_dir" -m fast stop)
+  export CHANGEFLOW_TEST_POSTGRES="Host=127.0.0.1;Port=$port;Username=postgres;Timeout=30;Command Timeout=120"
+  log "PostgreSQL listening on 127.0.0.1:$port"
+}
+
+cleanup() {
+  if [ -n "${pg_stop+x}" ]; then "${pg_stop[@]}" >/dev/null 2>&1 || true; rm -rf "$pg_dir"; fi
+  rm -rf "$results"
+}
+
 ensure_dotnet
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
 results=$(mktemp -d)
-trap 'rm -rf "$results"' EXIT
+trap cleanup EXIT
+start_postgres
 
 log "building"
 if ! dotnet build ChangeFlow.sln -c Release -nologo -v quiet -clp:ErrorsOnly; then
