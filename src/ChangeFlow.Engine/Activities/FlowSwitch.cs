@@ -34,9 +34,17 @@ public sealed class FlowSwitch : Activity
         if (node is JsonObject wrapper && ActivityReadContext.Property(wrapper, "expression") is JsonObject expression)
         {
             node = ActivityReadContext.Property(expression, "value");
-            if (node is JsonValue text && text.TryGetValue(out string? json) && json.TrimStart().StartsWith('['))
+            if (node is JsonValue text && text.TryGetValue(out string? json))
             {
-                node = JsonNode.Parse(json);
+                try
+                {
+                    node = JsonNode.Parse(json);
+                }
+                catch (System.Text.Json.JsonException ex)
+                {
+                    context.Error(context.Path + ".cases.expression.value", $"The switch cases are not valid JSON: {ex.Message.Split(" Path:")[0]}");
+                    return new List<SwitchCase>();
+                }
             }
         }
 

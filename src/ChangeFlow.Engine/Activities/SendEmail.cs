@@ -51,9 +51,10 @@ public sealed class SendEmail : Activity
         {
             await context.Services.Email.SendAsync(message, context.CancellationToken);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException && context.Node.Outbound.Any(c => c.SourcePort == "Error"))
+        catch (Exception ex) when (ex is not OperationCanceledException && context.Node.Outbound.Any(c => string.Equals(c.SourcePort, "Error", StringComparison.OrdinalIgnoreCase)))
         {
             // A definition that wires the Error port handles the failure itself; otherwise the exception becomes an incident.
+            // Ports match case-insensitively, as the loader and the runner match them, so an "error" connection counts too.
             context.SetOutput("error", System.Text.Json.Nodes.JsonValue.Create(ex.Message));
             context.Complete("Error");
             return;

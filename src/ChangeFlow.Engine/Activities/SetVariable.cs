@@ -26,9 +26,8 @@ public sealed class SetVariable : Activity
         var reference = ActivityReadContext.Property(context.Raw, "variable");
         string? key = reference switch
         {
-            JsonObject obj => (ActivityReadContext.Property(obj, "id") ?? ActivityReadContext.Property(obj, "name"))?.GetValue<string>(),
-            JsonValue value when value.TryGetValue(out string? text) => text,
-            _ => null,
+            JsonObject obj => Text(ActivityReadContext.Property(obj, "id")) ?? Text(ActivityReadContext.Property(obj, "name")),
+            _ => Text(reference),
         };
         if (string.IsNullOrWhiteSpace(key))
         {
@@ -37,7 +36,7 @@ public sealed class SetVariable : Activity
         }
 
         var variable = context.FindVariable(key);
-        if (variable is null && reference is JsonObject named && ActivityReadContext.Property(named, "name")?.GetValue<string>() is { } name)
+        if (variable is null && reference is JsonObject named && Text(ActivityReadContext.Property(named, "name")) is { } name)
         {
             variable = context.FindVariable(name);
         }
@@ -49,6 +48,11 @@ public sealed class SetVariable : Activity
 
         return variable;
     }
+
+    // Ids written as numbers ("id": 5) are read as their text rather than rejected.
+    private static string? Text(JsonNode? node) => node is JsonValue value
+        ? value.TryGetValue(out string? text) ? text : value.ToJsonString()
+        : null;
 
     /// <inheritdoc />
     public override ValueTask ExecuteAsync(ActivityExecutionContext context)

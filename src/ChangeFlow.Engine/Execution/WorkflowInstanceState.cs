@@ -61,6 +61,12 @@ public sealed class WorkflowInstanceState
     /// <summary>Join bookkeeping by activity id.</summary>
     public Dictionary<string, JoinState> Joins { get; set; } = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Loop exits not taken while their loop went round again (connection indexes). They are decided later: followed
+    /// on a later pass, or proven dead once nothing in the loop is running or waiting any more.
+    /// </summary>
+    public List<int> DeferredExits { get; set; } = [];
+
     /// <summary>Activity outputs by activity id then output name (for <c>getOutputFrom</c>).</summary>
     public Dictionary<string, Dictionary<string, JsonNode?>> ActivityOutputs { get; set; } = new(StringComparer.Ordinal);
 

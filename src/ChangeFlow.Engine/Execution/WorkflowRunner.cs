@@ -197,13 +197,22 @@ public sealed class WorkflowRunner
             var node = scope.Definition.GetActivity(item.ActivityId);
             if (++scope.ActivitiesRun > _services.MaxActivitiesPerRun)
             {
+                // The guard stops the whole run, so it faults the instance whatever the incident strategy: continuing
+                // would leave the rest of the queue behind in an instance that nothing ever resumes.
                 Fault(scope, node, new WorkflowFaultException(
                     "TooManySteps",
-                    $"The run executed more than {_services.MaxActivitiesPerRun} activities without waiting; a loop probably has no exit."));
+                    $"The run executed more than {_services.MaxActivitiesPerRun} activities without waiting; a loop probably has no exit."),
+                    faultInstance: true);
                 break;
             }
 
             await ExecuteAsync(scope, node, null, null);
+        }
+
+        if (state.Status == WorkflowStatus.Running && state.Queue.Count == 0 && ResolveIdleLoopExits(scope))
+        {
+            await RunQueueAsync(scope);
+            return;
         }
 
         if (state.Status == WorkflowStatus.Running)
@@ -291,7 +300,7 @@ public sealed class WorkflowRunner
         scope.Journal(null, JournalEventKind.WorkflowFinished);
     }
 
-    private static void Fault(RunScope scope, ActivityNode node, Exception exception)
+    private static void Fault(RunScope scope, ActivityNode node, Exception exception, bool faultInstance = false)
     {
         var expected = exception is WorkflowFaultException or ExpressionException;
         scope.State.Incidents.Add(new Incident
@@ -311,7 +320,7 @@ public sealed class WorkflowRunner
         });
         scope.Journal(node, JournalEventKind.Faulted, message: exception.Message);
 
-        if (scope.Definition.IncidentStrategy == IncidentStrategy.Continue)
+        if (!faultInstance && scope.Definition.IncidentStrategy == IncidentStrategy.Continue)
         {
             // The faulted path ends here; proving it dead lets joins downstream go on with the other branches.
             MarkDead(scope, node);
@@ -334,6 +343,7 @@ public sealed class WorkflowRunner
 
         state.Queue.Clear();
         state.Joins.Clear();
+        state.DeferredExits.Clear();
     }
 
     private static void Propagate(RunScope scope, ActivityNode node, IReadOnlyList<string> outcomes)
@@ -372,11 +382,42 @@ public sealed class WorkflowRunner
 
             if (!taken && staysInLoop && node.EnclosingLoops.Any(l => !l.LoopBody!.Contains(connection.Target)))
             {
+                if (!scope.State.DeferredExits.Contains(connection.Index))
+                {
+                    scope.State.DeferredExits.Add(connection.Index);
+                }
+
                 continue;
             }
 
             Signal(scope, connection, taken);
         }
+    }
+
+    /// <summary>
+    /// Proves dead the deferred exits of loops that are no longer running: nothing of the loop body is queued or
+    /// waiting on a bookmark, so the loop cannot go round again and the exits it skipped will never be taken.
+    /// </summary>
+    /// <returns>True when any exit was resolved (work may have been queued).</returns>
+    private static bool ResolveIdleLoopExits(RunScope scope)
+    {
+        var state = scope.State;
+        var resolved = false;
+        foreach (var index in state.DeferredExits.ToList())
+        {
+            var connection = scope.Definition.Connections[index];
+            var source = scope.Definition.GetActivity(connection.Source);
+            var busy = source.EnclosingLoops.Any(loop =>
+                state.Queue.Any(w => loop.LoopBody!.Contains(w.ActivityId))
+                || state.Bookmarks.Any(b => loop.LoopBody!.Contains(b.ActivityId)));
+            if (!busy)
+            {
+                Signal(scope, connection, followed: false);
+                resolved = true;
+            }
+        }
+
+        return resolved;
     }
 
     private static bool IsTaken(Connection connection, IReadOnlyList<string> outcomes)
@@ -405,6 +446,7 @@ public sealed class WorkflowRunner
 
     private static void Signal(RunScope scope, Connection connection, bool followed)
     {
+        scope.State.DeferredExits.Remove(connection.Index);
         var target = scope.Definition.GetActivity(connection.Target);
         var inbound = target.JoinInbound;
         if (inbound.Count <= 1 && target.JoinMode == JoinMode.WaitAllActive)
@@ -541,6 +583,31 @@ public sealed class WorkflowRunner
         foreach (var id in cancelled.Order(StringComparer.Ordinal))
         {
             scope.Journal(definition.GetActivity(id), JournalEventKind.Cancelled, message: $"cancelled by {join.Type} '{join.Id}'");
+        }
+
+        // Cancelled work never runs, so every path leading out of the losing branches is dead: another join that one of
+        // them also feeds must not wait for it forever. Inside the losing branches everything is dead without asking
+        // their join bookkeeping (removed above), so the walk goes through them and signals only the paths that leave them.
+        var signalled = new HashSet<int>();
+        var dead = new Stack<string>(cancelled.Order(StringComparer.Ordinal));
+        while (dead.TryPop(out var id))
+        {
+            foreach (var connection in definition.GetActivity(id).Outbound)
+            {
+                if (connection.IsBackEdge || !signalled.Add(connection.Index))
+                {
+                    continue;
+                }
+
+                if (losing.Contains(connection.Target))
+                {
+                    dead.Push(connection.Target);
+                }
+                else
+                {
+                    Signal(scope, connection, followed: false);
+                }
+            }
         }
     }
 }

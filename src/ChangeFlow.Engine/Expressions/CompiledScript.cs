@@ -30,9 +30,12 @@ internal sealed class CompiledScript
     public static CompiledScript? TryCompile(string source, out string? error)
     {
         error = null;
+        // "a + 1;" is still a single expression: without its trailing semicolons it fits the expression form, where
+        // otherwise it would become a statement body without return and silently evaluate to undefined.
+        var expression = source.TrimEnd().TrimEnd(';');
         try
         {
-            return new CompiledScript(Jint.Engine.PrepareScript(ExpressionPrefix + source + "\n);})()", strict: false), source);
+            return new CompiledScript(Jint.Engine.PrepareScript(ExpressionPrefix + expression + "\n);})()", strict: false), source);
         }
         catch (ScriptPreparationException expressionError)
         {
@@ -43,17 +46,26 @@ internal sealed class CompiledScript
             catch (ScriptPreparationException bodyError)
             {
                 var useBody = source.Contains("return", StringComparison.Ordinal) || source.Contains(';', StringComparison.Ordinal);
-                error = Describe(useBody ? bodyError : expressionError, useBody ? BodyPrefix.Length : ExpressionPrefix.Length);
+                error = Describe(useBody ? bodyError : expressionError, useBody ? BodyPrefix.Length : ExpressionPrefix.Length, useBody ? source : expression);
                 return null;
             }
         }
     }
 
-    private static string Describe(ScriptPreparationException exception, int prefixLength)
+    private static string Describe(ScriptPreparationException exception, int prefixLength, string source)
     {
         if (exception.InnerException is Acornima.ParseErrorException parse)
         {
-            var column = parse.LineNumber == 1 ? parse.Column - prefixLength : parse.Column;
+            // The wrapper adds a prefix to line 1 and a suffix on a line after the source: an error in the suffix means
+            // the script ended too early, so it is reported at the end of the source.
+            var lines = source.ReplaceLineEndings("\n").Split('\n');
+            if (parse.LineNumber > lines.Length)
+            {
+                return $"JavaScript syntax error at line {lines.Length}, column {lines[^1].Length + 1}: Unexpected end of script";
+            }
+
+            // Acornima's column is zero-based; people count from 1.
+            var column = parse.Column + 1 - (parse.LineNumber == 1 ? prefixLength : 0);
             return $"JavaScript syntax error at line {parse.LineNumber}, column {Math.Max(1, column)}: {parse.Description}";
         }
 

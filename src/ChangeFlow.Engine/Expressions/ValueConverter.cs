@@ -81,7 +81,8 @@ public static class ValueConverter
             case DataType.DateTime:
                 if (TryParseInstant(value, out var instant))
                 {
-                    result = JsonValue.Create(instant.ToString("O", CultureInfo.InvariantCulture));
+                    // Canonical means UTC: the same instant written with different offsets must give equal values.
+                    result = JsonValue.Create(instant.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture));
                     return true;
                 }
 

@@ -21,7 +21,8 @@ public sealed class WorkflowLoader
 {
     private const int CacheCapacity = 1024;
     private static readonly JsonNodeOptions NodeOptions = new() { PropertyNameCaseInsensitive = false };
-    private static readonly JsonDocumentOptions DocumentOptions = new() { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip, MaxDepth = 128 };
+    // Repeated keys are rejected while parsing and reported as malformed JSON naming the key; allowed, JsonObject would throw on first access.
+    private static readonly JsonDocumentOptions DocumentOptions = new() { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip, MaxDepth = 128, AllowDuplicateProperties = false };
 
     private readonly ActivityRegistry _registry;
     private readonly ConcurrentDictionary<string, WorkflowLoadResult> _cache = new(StringComparer.Ordinal);
@@ -283,7 +284,7 @@ public sealed class WorkflowLoader
             {
                 try
                 {
-                    value = JsonNode.Parse(json);
+                    value = JsonNode.Parse(json, null, DocumentOptions);
                 }
                 catch (JsonException)
                 {
@@ -597,7 +598,7 @@ public sealed class WorkflowLoader
                     {
                         try
                         {
-                            parsedJson = JsonNode.Parse(jsonText);
+                            parsedJson = JsonNode.Parse(jsonText, null, DocumentOptions);
                         }
                         catch (JsonException ex)
                         {
@@ -650,7 +651,7 @@ public sealed class WorkflowLoader
                     {
                         try
                         {
-                            source = JsonNode.Parse(refText);
+                            source = JsonNode.Parse(refText, null, DocumentOptions);
                         }
                         catch (JsonException)
                         {
@@ -867,7 +868,9 @@ public sealed class WorkflowLoader
         private static FrozenSet<string> LoopBody(Connection back, Dictionary<string, List<Connection>> outbound, Dictionary<string, List<Connection>> inbound)
         {
             var fromTarget = Walk(back.Target, id => outbound[id].Where(c => !c.IsBackEdge).Select(c => c.Target));
-            var toSource = Walk(back.Source, id => inbound[id].Where(c => !c.IsBackEdge).Select(c => c.Source));
+            // Backwards over every connection, inner loops' back edges included, but never past the loop's entry: an
+            // activity inside a nested loop is on a path from the outer target back to the outer source too.
+            var toSource = Walk(back.Source, id => id == back.Target ? [] : inbound[id].Select(c => c.Source));
             fromTarget.IntersectWith(toSource);
             return fromTarget.ToFrozenSet(StringComparer.Ordinal);
         }
@@ -893,7 +896,14 @@ public sealed class WorkflowLoader
 
         private static string FirstSentence(string message)
         {
-            var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
+            // System.Text.Json appends zero-based positions (" LineNumber: 0 | BytePositionInLine: 5.") and a path;
+            // callers state the one-based position themselves.
+            var cut = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
+            if (cut < 0)
+            {
+                cut = message.IndexOf(" Path:", StringComparison.Ordinal);
+            }
+
             return (cut > 0 ? message[..cut] : message).Trim();
         }
     }
