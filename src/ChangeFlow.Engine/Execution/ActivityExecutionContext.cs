@@ -74,13 +74,16 @@ public sealed class ActivityExecutionContext
     }
 
     /// <summary>Evaluates an input: its expression if the definition sets it, otherwise the descriptor's default.</summary>
-    public JsonNode? Evaluate(InputDescriptor input)
-    {
-        if (!Node.Inputs.TryGetValue(input.Name, out var binding))
-        {
-            return input.DefaultValue?.DeepClone();
-        }
+    public JsonNode? Evaluate(InputDescriptor input) =>
+        Node.Inputs.TryGetValue(input.Name, out var binding) ? Evaluate(binding) : input.DefaultValue?.DeepClone();
 
+    /// <summary>
+    /// Evaluates a compiled expression (an input, or part of an activity's structured settings such as a switch case)
+    /// and converts the result to the type its descriptor declares. Literals were converted when the definition loaded.
+    /// </summary>
+    public JsonNode? Evaluate(InputBinding binding)
+    {
+        ArgumentNullException.ThrowIfNull(binding);
         var value = binding.Expression.Kind switch
         {
             ExpressionKind.Literal or ExpressionKind.Json => binding.Constant?.DeepClone(),
@@ -94,6 +97,7 @@ public sealed class ActivityExecutionContext
             return value;
         }
 
+        var input = binding.Descriptor;
         if (!ValueConverter.TryConvert(value, input.Type, input.Options, out var converted, out var error))
         {
             throw new ExpressionException("ConversionError", $"Input '{input.Name}' at {binding.Path}: {error}.");
@@ -101,17 +105,6 @@ public sealed class ActivityExecutionContext
 
         return converted;
     }
-
-    /// <summary>Evaluates an expression that is part of an activity's structured settings (e.g. a switch case).</summary>
-    public JsonNode? Evaluate(InputBinding binding) =>
-        binding.Expression.Kind switch
-        {
-            ExpressionKind.Literal or ExpressionKind.Json => binding.Constant?.DeepClone(),
-            ExpressionKind.JavaScript => ValueConverter.Convert(_scope.Scripts.Evaluate(binding.Script!, binding.Path), binding.Descriptor.Type, binding.Descriptor.Options),
-            ExpressionKind.Liquid => ValueConverter.Convert(JsonValue.Create(LiquidRenderer.Render(binding.Template!, _scope, Services.Scripts, binding.Path)), binding.Descriptor.Type),
-            ExpressionKind.Variable => ValueConverter.Convert(_scope.GetVariable(binding.Variable!.Name), binding.Descriptor.Type),
-            _ => null,
-        };
 
     /// <summary>Evaluates an input as text (null when unset and without default).</summary>
     public string? GetString(InputDescriptor input) => Evaluate(input) is { } value ? ValueConverter.AsText(value) : null;
