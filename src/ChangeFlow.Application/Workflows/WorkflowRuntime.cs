@@ -108,7 +108,7 @@ public sealed partial class WorkflowRuntime
         }
 
         var stimuli = await CommitAsync(result.State, null, effects, cancellationToken);
-        await AfterCommitAsync(effects, new Dictionary<string, string?>(), stimuli, cancellationToken);
+        await AfterCommitAsync(effects, new Dictionary<string, string?>(), stimuli);
         return new RuntimeResult(RuntimeOutcome.Ok, await _instances.GetSummaryAsync(result.State.Id, cancellationToken));
     }
 
@@ -319,7 +319,7 @@ public sealed partial class WorkflowRuntime
                 return new RuntimeResult(RuntimeOutcome.Conflict, null, ex.Message);
             }
 
-            await AfterCommitAsync(effects, snapshot.TimerJobIds, stimuli, cancellationToken);
+            await AfterCommitAsync(effects, snapshot.TimerJobIds, stimuli);
             return new RuntimeResult(RuntimeOutcome.Ok, await _instances.GetSummaryAsync(instanceId, cancellationToken));
         }
     }
@@ -358,7 +358,7 @@ public sealed partial class WorkflowRuntime
         return stimuli;
     }
 
-    private async Task AfterCommitAsync(RunEffects effects, IReadOnlyDictionary<string, string?> jobIds, IReadOnlyList<StimulusRecord> stimuli, CancellationToken cancellationToken)
+    private async Task AfterCommitAsync(RunEffects effects, IReadOnlyDictionary<string, string?> jobIds, IReadOnlyList<StimulusRecord> stimuli)
     {
         // Failures here are repaired by the sweep: the committed bookmark table says what must fire.
         try
@@ -376,19 +376,20 @@ public sealed partial class WorkflowRuntime
                 var jobId = await _jobs.ScheduleTimerAsync(timer.InstanceId, timer.BookmarkId, timer.DueAt, CancellationToken.None);
                 await _instances.SetTimerJobIdAsync(timer.BookmarkId, jobId, CancellationToken.None);
             }
+
+            // Published events were committed as stimuli with the run; they are delivered by jobs of their own, so a
+            // workflow that publishes to itself never re-enters the run that published. A pending stimulus whose job
+            // was never scheduled is picked up by the sweep like a lost timer.
+            foreach (var stimulus in stimuli)
+            {
+                await _jobs.ScheduleStimulusAsync(stimulus.Id, stimulus.NextAttemptAt, CancellationToken.None);
+            }
         }
 #pragma warning disable CA1031 // The run is committed; a scheduling failure must not turn it into an error for the caller.
         catch (Exception ex)
 #pragma warning restore CA1031
         {
             LogAfterCommitFailed(_logger, ex);
-        }
-
-        // Published events were committed as stimuli with the run; they are delivered by jobs of their own, so a
-        // workflow that publishes to itself never re-enters the run that published.
-        foreach (var stimulus in stimuli)
-        {
-            await _jobs.ScheduleStimulusAsync(stimulus.Id, stimulus.NextAttemptAt, cancellationToken);
         }
     }
 
