@@ -619,6 +619,17 @@ public abstract class WorkflowStoreContractTests
         AssertSameInstantInUtc(at.AddSeconds(11), (await Stimuli.FindAsync(stimulus.Id, Ct))!.NextAttemptAt);
     }
 
+    [Fact]
+    public async Task Stores_CutInstantsToWholeMicroseconds_SoEveryProviderKeepsTheSameValue()
+    {
+        var at = new DateTimeOffset(2026, 5, 3, 8, 0, 0, TimeSpan.Zero).AddTicks(1_234_567);
+        var state = NewState(createdAt: at);
+
+        await Instances.CommitAsync(new InstanceCommit { State = state }, Ct);
+
+        Assert.Equal(at.UtcTicks - 7, (await Instances.GetSummaryAsync(state.Id, Ct))!.CreatedAt.UtcTicks);
+    }
+
     // ---- Helpers ----
 
     private static void AssertSameInstantInUtc(DateTimeOffset expected, DateTimeOffset actual)
