@@ -71,6 +71,19 @@ public sealed class JobServerOptions
     /// <value>The default is 1 s.</value>
     public TimeSpan QueuePollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// How often this node's Hangfire server tells the others that it is alive. A server silent for three intervals
+    /// counts as dead: the sweep then fires the timers whose jobs it was processing instead of waiting minutes for the
+    /// storage to hand them out again. Likewise a timer job still waiting to be queued three intervals after it was due
+    /// counts as stalled (a killed server can leave the schedulers' lock behind). Use the same value on every node.
+    /// </summary>
+    /// <value>
+    /// The default is 10 s (Hangfire's is 30 s): a node that dies mid-job then delays that job's timer by about 30 s
+    /// plus the sweep interval, in line with the sweep's other repairs, for one small update per node every 10 s.
+    /// </value>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>The PostgreSQL schema of Hangfire's tables.</summary>
     /// <value>The default is <c>hangfire</c>.</value>
     [Required]

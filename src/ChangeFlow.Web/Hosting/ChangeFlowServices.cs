@@ -53,7 +53,9 @@ public static class ChangeFlowServices
         services.AddSingleton<IStimulusStore, EfStimulusStore>();
         services.AddSingleton<WorkflowDefinitionService>();
         services.AddSingleton<WorkflowRuntime>();
-        services.AddSingleton<IJobScheduler, HangfireJobScheduler>();
+        // A job counts as lost after three missed heartbeats (see JobServerOptions.HeartbeatInterval).
+        services.AddSingleton<IJobScheduler>(sp => new HangfireJobScheduler(
+            sp.GetRequiredService<IBackgroundJobClient>(), sp.GetRequiredService<JobStorage>(), sp.GetRequiredService<TimeProvider>(), jobs.HeartbeatInterval * 3));
         services.AddTransient<WorkflowJobs>();
 
         services.AddHangfire((sp, config) =>
@@ -71,7 +73,8 @@ public static class ChangeFlowServices
                         PrepareSchemaIfNecessary = true,
                         QueuePollInterval = jobs.QueuePollInterval,
                         EnableLongPolling = true,
-                        // A node killed mid-job leaves it invisible this long; the sweep fires overdue timers sooner.
+                        // A node killed mid-job leaves it invisible this long; the sweep fires overdue timers sooner
+                        // (once the node has missed three heartbeats, see HangfireJobScheduler.IsPendingAsync).
                         InvisibilityTimeout = TimeSpan.FromMinutes(5),
                     });
             }
@@ -94,6 +97,7 @@ public static class ChangeFlowServices
                 server.ServerName = options.NodeName ?? $"{Environment.MachineName}:{Environment.ProcessId}";
                 server.WorkerCount = jobs.WorkerCount;
                 server.SchedulePollingInterval = jobs.SchedulePollingInterval;
+                server.HeartbeatInterval = jobs.HeartbeatInterval;
                 server.ShutdownTimeout = TimeSpan.FromSeconds(10);
                 server.Queues = ["default"];
             });
