@@ -38,22 +38,34 @@ builder.Services.AddOpenApi();
 builder.Services.AddChangeFlow(builder.Configuration);
 
 var app = builder.Build();
-app.UseExceptionHandler();
-app.UseStatusCodePages();
-await app.Services.InitializeChangeFlowAsync();
-
-app.MapOpenApi();
-app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
-app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
-if (app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<JobServerOptions>>().Value.Dashboard)
+try
 {
-    // Local requests only until ChangeFlow has authentication.
-    app.UseHangfireDashboard("/hangfire", new DashboardOptions { Authorization = [new LocalRequestsOnlyAuthorizationFilter()] });
-}
+    app.UseExceptionHandler();
+    app.UseStatusCodePages();
+    await app.Services.InitializeChangeFlowAsync();
 
-app.MapWorkflowDefinitionsApi();
-app.MapWorkflowInstancesApi();
-await app.RunAsync();
+    app.MapOpenApi();
+    app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+    app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
+    if (app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<JobServerOptions>>().Value.Dashboard)
+    {
+        // Local requests only until ChangeFlow has authentication.
+        app.UseHangfireDashboard("/hangfire", new DashboardOptions { Authorization = [new LocalRequestsOnlyAuthorizationFilter()] });
+    }
+
+    app.MapWorkflowDefinitionsApi();
+    app.MapWorkflowInstancesApi();
+    await app.RunAsync();
+    return 0;
+}
+catch (Exception ex) when (ex is not HostAbortedException)
+{
+    // A node that cannot start (database unreachable, pending migrations refused, bad settings) says why in one
+    // line and exits with 1, so a supervisor's log shows the cause rather than a crash dump.
+    app.Logger.LogCritical(ex, "ChangeFlow could not start: {Reason}", ex.Message);
+    await Console.Error.WriteLineAsync($"ChangeFlow could not start: {ex.Message}");
+    return 1;
+}
 
 /// <summary>The web host's entry point (public for integration tests).</summary>
 public partial class Program;
