@@ -1,8 +1,10 @@
 using System.Data.Common;
+using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using SQLitePCL;
 
 namespace ChangeFlow.Persistence.Sqlite;
 
@@ -26,9 +28,17 @@ public static class SqliteSetup
     /// Every connection runs in WAL mode with synchronous=NORMAL: a committed transaction survives a killed process
     /// (only a power cut could lose the last ones), and readers never block the writer.
     /// </summary>
+    /// <remarks>
+    /// The settings belong to the native connection, which the connection pool keeps open and hands out again: they
+    /// are applied once per native connection, not on every open (every store call opens one, and the four pragmas
+    /// cost as much as the query they precede).
+    /// </remarks>
     private sealed class PragmaInterceptor : DbConnectionInterceptor
     {
         public static readonly PragmaInterceptor Instance = new();
+
+        private static readonly ConditionalWeakTable<sqlite3, object> Configured = [];
+        private static readonly object Done = new();
 
         public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) => Apply(connection);
 
@@ -40,9 +50,22 @@ public static class SqliteSetup
 
         private static void Apply(DbConnection connection)
         {
-            using var command = connection.CreateCommand();
-            command.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=30000;";
-            command.ExecuteNonQuery();
+            var handle = (connection as SqliteConnection)?.Handle;
+            if (handle is not null && Configured.TryGetValue(handle, out _))
+            {
+                return;
+            }
+
+            using (var command = connection.CreateCommand())
+            {
+                command.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=30000;";
+                command.ExecuteNonQuery();
+            }
+
+            if (handle is not null)
+            {
+                Configured.AddOrUpdate(handle, Done);
+            }
         }
     }
 }

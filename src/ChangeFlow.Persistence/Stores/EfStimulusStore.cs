@@ -1,13 +1,19 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 using ChangeFlow.Application.Workflows;
 using ChangeFlow.Persistence.Entities;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
 
 namespace ChangeFlow.Persistence.Stores;
 
 /// <summary>The stimulus inbox in EF Core.</summary>
 public sealed class EfStimulusStore : IStimulusStore
 {
+    // The queries every run makes are compiled once: translating a LINQ query costs several times what running it does.
+    // A compiled query belongs to one model, and a process may use several (one per provider), so each model gets its own.
+    private static readonly ConditionalWeakTable<IModel, CompiledQueries> Compiled = [];
+
     private readonly IDbContextFactory<ChangeFlowDbContext> _factory;
 
     public EfStimulusStore(IDbContextFactory<ChangeFlowDbContext> factory)
@@ -18,31 +24,31 @@ public sealed class EfStimulusStore : IStimulusStore
     public async Task AddAsync(StimulusRecord stimulus, CancellationToken cancellationToken)
     {
         await using var db = await _factory.CreateDbContextAsync(cancellationToken);
-        db.Stimuli.Add(ToEntity(stimulus));
-        await db.SaveChangesAsync(cancellationToken);
+        await new ModelSql(db).InsertAsync([ToEntity(stimulus)], cancellationToken);
     }
 
     public async Task<StimulusRecord?> FindAsync(string id, CancellationToken cancellationToken)
     {
         await using var db = await _factory.CreateDbContextAsync(cancellationToken);
-        var entity = await db.Stimuli.AsNoTracking().FirstOrDefaultAsync(s => s.Id == id, cancellationToken);
+        var entity = await Queries(db).Find(db, id, cancellationToken);
         return entity is null ? null : ToModel(entity);
     }
 
     public async Task UpdateAsync(StimulusRecord stimulus, CancellationToken cancellationToken)
     {
         await using var db = await _factory.CreateDbContextAsync(cancellationToken);
-        var updated = await db.Stimuli
-            .Where(s => s.Id == stimulus.Id && s.Version == stimulus.Version)
-            .ExecuteUpdateAsync(
-                s => s.SetProperty(x => x.Status, stimulus.Status.ToString())
-                    .SetProperty(x => x.Attempts, stimulus.Attempts)
-                    .SetProperty(x => x.ResumedCount, stimulus.ResumedCount)
-                    .SetProperty(x => x.NextAttemptAt, Instants.ToUtc(stimulus.NextAttemptAt))
-                    .SetProperty(x => x.CompletedAt, Instants.ToUtc(stimulus.CompletedAt))
-                    .SetProperty(x => x.LastError, stimulus.LastError)
-                    .SetProperty(x => x.Version, stimulus.Version + 1),
-                cancellationToken);
+        var updated = await new ModelSql(db).UpdateAsync<StimulusEntity>(
+            [
+                (nameof(StimulusEntity.Status), stimulus.Status.ToString()),
+                (nameof(StimulusEntity.Attempts), stimulus.Attempts),
+                (nameof(StimulusEntity.ResumedCount), stimulus.ResumedCount),
+                (nameof(StimulusEntity.NextAttemptAt), Instants.ToUtc(stimulus.NextAttemptAt)),
+                (nameof(StimulusEntity.CompletedAt), Instants.ToUtc(stimulus.CompletedAt)),
+                (nameof(StimulusEntity.LastError), stimulus.LastError),
+                (nameof(StimulusEntity.Version), stimulus.Version + 1),
+            ],
+            [(nameof(StimulusEntity.Id), stimulus.Id), (nameof(StimulusEntity.Version), stimulus.Version)],
+            cancellationToken);
         if (updated == 0)
         {
             throw new ConcurrencyConflictException($"Stimulus '{stimulus.Id}' was processed by someone else.");
@@ -111,4 +117,12 @@ public sealed class EfStimulusStore : IStimulusStore
         LastError = e.LastError,
         Version = e.Version,
     };
+
+    private static CompiledQueries Queries(DbContext db) => Compiled.GetValue(db.Model, _ => new CompiledQueries());
+
+    private sealed class CompiledQueries
+    {
+        public Func<ChangeFlowDbContext, string, CancellationToken, Task<StimulusEntity?>> Find { get; } =
+            EF.CompileAsyncQuery((ChangeFlowDbContext db, string id, CancellationToken _) => db.Stimuli.AsNoTracking().FirstOrDefault(s => s.Id == id));
+    }
 }

@@ -1,12 +1,18 @@
+using System.Runtime.CompilerServices;
 using ChangeFlow.Application.Workflows;
 using ChangeFlow.Persistence.Entities;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
 
 namespace ChangeFlow.Persistence.Stores;
 
 /// <summary>Definition versions in EF Core. Published versions are never updated.</summary>
 public sealed class EfWorkflowDefinitionStore : IWorkflowDefinitionStore
 {
+    // The queries every run makes are compiled once: translating a LINQ query costs several times what running it does.
+    // A compiled query belongs to one model, and a process may use several (one per provider), so each model gets its own.
+    private static readonly ConditionalWeakTable<IModel, CompiledQueries> Compiled = [];
+
     private readonly IDbContextFactory<ChangeFlowDbContext> _factory;
 
     public EfWorkflowDefinitionStore(IDbContextFactory<ChangeFlowDbContext> factory)
@@ -17,17 +23,14 @@ public sealed class EfWorkflowDefinitionStore : IWorkflowDefinitionStore
     public async Task<DefinitionVersion?> FindVersionAsync(string versionId, CancellationToken cancellationToken)
     {
         await using var db = await _factory.CreateDbContextAsync(cancellationToken);
-        var entity = await db.Definitions.AsNoTracking().FirstOrDefaultAsync(d => d.Id == versionId, cancellationToken);
+        var entity = await Queries(db).FindVersion(db, versionId, cancellationToken);
         return entity is null ? null : ToModel(entity);
     }
 
     public async Task<DefinitionVersion?> FindPublishedAsync(string definitionId, CancellationToken cancellationToken)
     {
         await using var db = await _factory.CreateDbContextAsync(cancellationToken);
-        var entity = await db.Definitions.AsNoTracking()
-            .Where(d => d.DefinitionId == definitionId && d.IsPublished)
-            .OrderByDescending(d => d.Version)
-            .FirstOrDefaultAsync(cancellationToken);
+        var entity = await Queries(db).FindPublished(db, definitionId, cancellationToken);
         return entity is null ? null : ToModel(entity);
     }
 
@@ -137,4 +140,16 @@ public sealed class EfWorkflowDefinitionStore : IWorkflowDefinitionStore
         CreatedAt = Instants.ToUtc(v.CreatedAt),
         PublishedAt = Instants.ToUtc(v.PublishedAt),
     };
+
+    private static CompiledQueries Queries(DbContext db) => Compiled.GetValue(db.Model, _ => new CompiledQueries());
+
+    private sealed class CompiledQueries
+    {
+        public Func<ChangeFlowDbContext, string, CancellationToken, Task<WorkflowDefinitionEntity?>> FindVersion { get; } =
+            EF.CompileAsyncQuery((ChangeFlowDbContext db, string id, CancellationToken _) => db.Definitions.AsNoTracking().FirstOrDefault(d => d.Id == id));
+
+        public Func<ChangeFlowDbContext, string, CancellationToken, Task<WorkflowDefinitionEntity?>> FindPublished { get; } =
+            EF.CompileAsyncQuery((ChangeFlowDbContext db, string definitionId, CancellationToken _) =>
+                db.Definitions.AsNoTracking().Where(d => d.DefinitionId == definitionId && d.IsPublished).OrderByDescending(d => d.Version).FirstOrDefault());
+    }
 }

@@ -1,9 +1,11 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ChangeFlow.Application.Workflows;
 using ChangeFlow.Engine.Execution;
 using ChangeFlow.Persistence.Entities;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
 
 namespace ChangeFlow.Persistence.Stores;
 
@@ -13,6 +15,10 @@ namespace ChangeFlow.Persistence.Stores;
 /// </summary>
 public sealed class EfWorkflowInstanceStore : IWorkflowInstanceStore
 {
+    // The queries every run makes are compiled once: translating a LINQ query costs several times what running it does.
+    // A compiled query belongs to one model, and a process may use several (one per provider), so each model gets its own.
+    private static readonly ConditionalWeakTable<IModel, CompiledQueries> Compiled = [];
+
     private readonly IDbContextFactory<ChangeFlowDbContext> _factory;
 
     public EfWorkflowInstanceStore(IDbContextFactory<ChangeFlowDbContext> factory)
@@ -23,20 +29,24 @@ public sealed class EfWorkflowInstanceStore : IWorkflowInstanceStore
     public async Task<InstanceSnapshot?> LoadAsync(string instanceId, CancellationToken cancellationToken)
     {
         await using var db = await _factory.CreateDbContextAsync(cancellationToken);
-        var row = await db.Instances.AsNoTracking()
-            .Where(i => i.Id == instanceId)
-            .Select(i => new { i.StateJson, i.Version })
-            .FirstOrDefaultAsync(cancellationToken);
+        var row = await Queries(db).LoadState(db, instanceId, cancellationToken);
         if (row is null)
         {
             return null;
         }
 
-        var jobs = await db.Bookmarks.AsNoTracking()
-            .Where(b => b.InstanceId == instanceId && b.DueAt != null)
-            .Select(b => new { b.Id, b.JobId })
-            .ToDictionaryAsync(b => b.Id, b => b.JobId, cancellationToken);
-        return new InstanceSnapshot(WorkflowStateSerializer.Deserialize(row.StateJson), row.Version, jobs);
+        var state = WorkflowStateSerializer.Deserialize(row.StateJson);
+        var jobs = new Dictionary<string, string?>(StringComparer.Ordinal);
+        // Timer bookmarks are written with the state in one transaction, so an instance whose state has none has no rows to ask for.
+        if (state.Bookmarks.Exists(b => b.DueAt is not null))
+        {
+            await foreach (var timer in Queries(db).TimerJobs(db, instanceId).WithCancellation(cancellationToken))
+            {
+                jobs[timer.Id] = timer.JobId;
+            }
+        }
+
+        return new InstanceSnapshot(state, row.Version, jobs);
     }
 
     public async Task<long> CommitAsync(InstanceCommit commit, CancellationToken cancellationToken)
@@ -55,67 +65,95 @@ public sealed class EfWorkflowInstanceStore : IWorkflowInstanceStore
         }
 
         await using var db = await _factory.CreateDbContextAsync(cancellationToken);
+        using var turn = await WriteGate.EnterAsync(db, cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var sql = new ModelSql(db);
         var version = (commit.ExpectedVersion ?? 0) + 1;
-        int previousIncidents;
+        var previousIncidents = 0;
         if (commit.ExpectedVersion is null)
         {
-            previousIncidents = 0;
-            db.Instances.Add(new WorkflowInstanceEntity
-            {
-                Id = state.Id,
-                DefinitionId = state.DefinitionId,
-                DefinitionVersionId = state.DefinitionVersionId,
-                DefinitionVersion = state.DefinitionVersion,
-                CorrelationId = state.CorrelationId,
-                Status = state.Status.ToString(),
-                StateJson = stateJson,
-                IncidentCount = state.Incidents.Count,
-                CreatedAt = Instants.ToUtc(state.CreatedAt),
-                UpdatedAt = Instants.ToUtc(state.UpdatedAt),
-                FinishedAt = Instants.ToUtc(state.FinishedAt),
-                Version = version,
-            });
+            await sql.QueueInsertAsync<WorkflowInstanceEntity>(
+                [
+                    new WorkflowInstanceEntity
+                    {
+                        Id = state.Id,
+                        DefinitionId = state.DefinitionId,
+                        DefinitionVersionId = state.DefinitionVersionId,
+                        DefinitionVersion = state.DefinitionVersion,
+                        CorrelationId = state.CorrelationId,
+                        Status = state.Status.ToString(),
+                        StateJson = stateJson,
+                        IncidentCount = state.Incidents.Count,
+                        CreatedAt = Instants.ToUtc(state.CreatedAt),
+                        UpdatedAt = Instants.ToUtc(state.UpdatedAt),
+                        FinishedAt = Instants.ToUtc(state.FinishedAt),
+                        Version = version,
+                    },
+                ],
+                cancellationToken);
         }
         else
         {
-            // The version check is the WHERE clause: no row means another run committed first.
             var expected = commit.ExpectedVersion.Value;
-            var current = await db.Instances
-                .Where(i => i.Id == state.Id && i.Version == expected)
-                .Select(i => new { i.IncidentCount })
-                .FirstOrDefaultAsync(cancellationToken);
-            var updated = current is null ? 0 : await db.Instances
-                .Where(i => i.Id == state.Id && i.Version == expected)
-                .ExecuteUpdateAsync(
-                    s => s.SetProperty(i => i.Status, state.Status.ToString())
-                        .SetProperty(i => i.StateJson, stateJson)
-                        .SetProperty(i => i.CorrelationId, state.CorrelationId)
-                        .SetProperty(i => i.IncidentCount, state.Incidents.Count)
-                        .SetProperty(i => i.UpdatedAt, Instants.ToUtc(state.UpdatedAt))
-                        .SetProperty(i => i.FinishedAt, Instants.ToUtc(state.FinishedAt))
-                        .SetProperty(i => i.Version, version),
-                    cancellationToken);
+            // Incidents are only ever appended, so a state without any had none before either: the stored count is
+            // needed only when there are incidents to tell old from new.
+            if (state.Incidents.Count > 0)
+            {
+                previousIncidents = await Queries(db).IncidentCount(db, state.Id, expected, cancellationToken)
+                    ?? throw new ConcurrencyConflictException($"Instance '{state.Id}' changed since version {expected}.");
+            }
+
+            // The version check is the WHERE clause: no row means another run committed first.
+            var updated = await sql.UpdateAsync<WorkflowInstanceEntity>(
+                [
+                    (nameof(WorkflowInstanceEntity.Status), state.Status.ToString()),
+                    (nameof(WorkflowInstanceEntity.StateJson), stateJson),
+                    (nameof(WorkflowInstanceEntity.CorrelationId), state.CorrelationId),
+                    (nameof(WorkflowInstanceEntity.IncidentCount), state.Incidents.Count),
+                    (nameof(WorkflowInstanceEntity.UpdatedAt), Instants.ToUtc(state.UpdatedAt)),
+                    (nameof(WorkflowInstanceEntity.FinishedAt), Instants.ToUtc(state.FinishedAt)),
+                    (nameof(WorkflowInstanceEntity.Version), version),
+                ],
+                [(nameof(WorkflowInstanceEntity.Id), state.Id), (nameof(WorkflowInstanceEntity.Version), expected)],
+                cancellationToken);
             if (updated == 0)
             {
                 throw new ConcurrencyConflictException($"Instance '{state.Id}' changed since version {expected}.");
             }
-
-            previousIncidents = current!.IncidentCount;
         }
 
-        var open = state.Bookmarks.Select(b => b.Id).ToHashSet(StringComparer.Ordinal);
-        var stored = await db.Bookmarks.Where(b => b.InstanceId == state.Id).Select(b => b.Id).ToListAsync(cancellationToken);
-        var removed = stored.Where(id => !open.Contains(id)).ToList();
-        if (removed.Count > 0)
+        // Bookmark rows follow the state's open bookmarks: consumed ones are deleted, new ones inserted. A new instance
+        // has no rows yet, and an instance without open bookmarks keeps none, so neither needs to read them first.
+        List<Bookmark> added;
+        if (commit.ExpectedVersion is null)
         {
-            await db.Bookmarks.Where(b => removed.Contains(b.Id)).ExecuteDeleteAsync(cancellationToken);
+            added = state.Bookmarks;
+        }
+        else if (state.Bookmarks.Count == 0)
+        {
+            added = [];
+            await sql.QueueDeleteAsync<BookmarkEntity>([(nameof(BookmarkEntity.InstanceId), state.Id)], cancellationToken);
+        }
+        else
+        {
+            var stored = new HashSet<string>(StringComparer.Ordinal);
+            await foreach (var id in Queries(db).BookmarkIds(db, state.Id).WithCancellation(cancellationToken))
+            {
+                stored.Add(id);
+            }
+
+            var open = state.Bookmarks.Select(b => b.Id).ToHashSet(StringComparer.Ordinal);
+            var removed = stored.Where(id => !open.Contains(id)).ToList<object>();
+            if (removed.Count > 0)
+            {
+                await sql.QueueDeleteAsync<BookmarkEntity>([], cancellationToken, nameof(BookmarkEntity.Id), removed);
+            }
+
+            added = state.Bookmarks.Where(b => !stored.Contains(b.Id)).ToList();
         }
 
-        var storedSet = stored.ToHashSet(StringComparer.Ordinal);
-        foreach (var bookmark in state.Bookmarks.Where(b => !storedSet.Contains(b.Id)))
-        {
-            db.Bookmarks.Add(new BookmarkEntity
+        await sql.QueueInsertAsync(
+            added.ConvertAll(bookmark => new BookmarkEntity
             {
                 Id = bookmark.Id,
                 InstanceId = state.Id,
@@ -125,12 +163,11 @@ public sealed class EfWorkflowInstanceStore : IWorkflowInstanceStore
                 PayloadJson = bookmark.Payload?.ToJsonString(),
                 CreatedAt = Instants.ToUtc(bookmark.CreatedAt),
                 DueAt = Instants.ToUtc(bookmark.DueAt),
-            });
-        }
+            }),
+            cancellationToken);
 
-        foreach (var entry in journal)
-        {
-            db.Journal.Add(new JournalEntryEntity
+        await sql.QueueInsertAsync(
+            journal.ConvertAll(entry => new JournalEntryEntity
             {
                 InstanceId = state.Id,
                 Sequence = entry.Sequence,
@@ -140,9 +177,13 @@ public sealed class EfWorkflowInstanceStore : IWorkflowInstanceStore
                 Kind = entry.Kind.ToString(),
                 Outcomes = entry.Outcomes is null ? null : JsonSerializer.Serialize(entry.Outcomes),
                 Message = entry.Message,
-            });
-        }
+            }),
+            cancellationToken);
 
+        // The instance row (when new), bookmark changes and journal go to the database in one command.
+        await sql.FlushAsync(cancellationToken);
+
+        // Incidents (store-generated ids), e-mails and published events are rare; EF Core writes them in the same transaction.
         foreach (var incident in state.Incidents.Skip(previousIncidents))
         {
             db.Incidents.Add(new IncidentEntity
@@ -181,7 +222,11 @@ public sealed class EfWorkflowInstanceStore : IWorkflowInstanceStore
             db.Stimuli.Add(EfStimulusStore.ToEntity(stimulus));
         }
 
-        await db.SaveChangesAsync(cancellationToken);
+        if (db.ChangeTracker.HasChanges())
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
         await transaction.CommitAsync(cancellationToken);
         journal.Clear();
         return version;
@@ -190,17 +235,26 @@ public sealed class EfWorkflowInstanceStore : IWorkflowInstanceStore
     public async Task<IReadOnlyList<BookmarkMatch>> FindBookmarksAsync(string hash, string? instanceId, string? correlationId, CancellationToken cancellationToken)
     {
         await using var db = await _factory.CreateDbContextAsync(cancellationToken);
+        if (correlationId is null)
+        {
+            // The two shapes every stimulus takes (to anyone, or to one instance), precompiled.
+            var matches = new List<BookmarkMatch>();
+            var rows = instanceId is null ? Queries(db).BookmarksByHash(db, hash) : Queries(db).BookmarksOfInstanceByHash(db, hash, instanceId);
+            await foreach (var match in rows.WithCancellation(cancellationToken))
+            {
+                matches.Add(match);
+            }
+
+            return matches;
+        }
+
         var query = db.Bookmarks.AsNoTracking().Where(b => b.Hash == hash);
         if (instanceId is not null)
         {
             query = query.Where(b => b.InstanceId == instanceId);
         }
 
-        if (correlationId is not null)
-        {
-            query = query.Where(b => db.Instances.Any(i => i.Id == b.InstanceId && i.CorrelationId == correlationId));
-        }
-
+        query = query.Where(b => db.Instances.Any(i => i.Id == b.InstanceId && i.CorrelationId == correlationId));
         return await query
             .OrderBy(b => b.CreatedAt)
             .Select(b => new BookmarkMatch(b.InstanceId, b.Id))
@@ -210,7 +264,7 @@ public sealed class EfWorkflowInstanceStore : IWorkflowInstanceStore
     public async Task SetTimerJobIdAsync(string bookmarkId, string? jobId, CancellationToken cancellationToken)
     {
         await using var db = await _factory.CreateDbContextAsync(cancellationToken);
-        await db.Bookmarks.Where(b => b.Id == bookmarkId).ExecuteUpdateAsync(s => s.SetProperty(b => b.JobId, jobId), cancellationToken);
+        await new ModelSql(db).UpdateAsync<BookmarkEntity>([(nameof(BookmarkEntity.JobId), jobId)], [(nameof(BookmarkEntity.Id), bookmarkId)], cancellationToken);
     }
 
     public async Task<IReadOnlyList<TimerBookmark>> ListDueTimersAsync(DateTimeOffset dueBefore, int take, CancellationToken cancellationToken)
@@ -229,8 +283,8 @@ public sealed class EfWorkflowInstanceStore : IWorkflowInstanceStore
     public async Task<InstanceSummary?> GetSummaryAsync(string instanceId, CancellationToken cancellationToken)
     {
         await using var db = await _factory.CreateDbContextAsync(cancellationToken);
-        var entity = await db.Instances.AsNoTracking().FirstOrDefaultAsync(i => i.Id == instanceId, cancellationToken);
-        return entity is null ? null : ToSummary(entity);
+        var row = await Queries(db).Summary(db, instanceId, cancellationToken);
+        return row is null ? null : ToSummary(row);
     }
 
     public async Task<Page<InstanceSummary>> ListAsync(InstanceQuery query, CancellationToken cancellationToken)
@@ -300,7 +354,10 @@ public sealed class EfWorkflowInstanceStore : IWorkflowInstanceStore
         })];
     }
 
-    private static InstanceSummary ToSummary(WorkflowInstanceEntity e) => new(
+    private static InstanceSummary ToSummary(WorkflowInstanceEntity e) => ToSummary(new SummaryRow(
+        e.Id, e.DefinitionId, e.DefinitionVersionId, e.DefinitionVersion, e.CorrelationId, e.Status, e.IncidentCount, e.CreatedAt, e.UpdatedAt, e.FinishedAt));
+
+    private static InstanceSummary ToSummary(SummaryRow e) => new(
         e.Id,
         e.DefinitionId,
         e.DefinitionVersionId,
@@ -313,4 +370,54 @@ public sealed class EfWorkflowInstanceStore : IWorkflowInstanceStore
         Instants.FromUtc(e.FinishedAt));
 
     internal static JsonNode? Parse(string? json) => json is null ? null : JsonNode.Parse(json);
+
+    private sealed record StateRow(string StateJson, long Version);
+
+    private sealed record TimerJobRow(string Id, string? JobId);
+
+    /// <summary>An instance row without its state, which a summary does not need.</summary>
+    private sealed record SummaryRow(
+        string Id,
+        string DefinitionId,
+        string DefinitionVersionId,
+        int DefinitionVersion,
+        string? CorrelationId,
+        string Status,
+        int IncidentCount,
+        DateTime CreatedAt,
+        DateTime UpdatedAt,
+        DateTime? FinishedAt);
+
+    private static CompiledQueries Queries(DbContext db) => Compiled.GetValue(db.Model, _ => new CompiledQueries());
+
+    private sealed class CompiledQueries
+    {
+        public Func<ChangeFlowDbContext, string, CancellationToken, Task<StateRow?>> LoadState { get; } =
+            EF.CompileAsyncQuery((ChangeFlowDbContext db, string id, CancellationToken _) =>
+                db.Instances.AsNoTracking().Where(i => i.Id == id).Select(i => new StateRow(i.StateJson, i.Version)).FirstOrDefault());
+
+        public Func<ChangeFlowDbContext, string, IAsyncEnumerable<TimerJobRow>> TimerJobs { get; } =
+            EF.CompileAsyncQuery((ChangeFlowDbContext db, string id) =>
+                db.Bookmarks.AsNoTracking().Where(b => b.InstanceId == id && b.DueAt != null).Select(b => new TimerJobRow(b.Id, b.JobId)));
+
+        public Func<ChangeFlowDbContext, string, long, CancellationToken, Task<int?>> IncidentCount { get; } =
+            EF.CompileAsyncQuery((ChangeFlowDbContext db, string id, long version, CancellationToken _) =>
+                db.Instances.Where(i => i.Id == id && i.Version == version).Select(i => (int?)i.IncidentCount).FirstOrDefault());
+
+        public Func<ChangeFlowDbContext, string, IAsyncEnumerable<string>> BookmarkIds { get; } =
+            EF.CompileAsyncQuery((ChangeFlowDbContext db, string id) => db.Bookmarks.Where(b => b.InstanceId == id).Select(b => b.Id));
+
+        public Func<ChangeFlowDbContext, string, IAsyncEnumerable<BookmarkMatch>> BookmarksByHash { get; } =
+            EF.CompileAsyncQuery((ChangeFlowDbContext db, string hash) =>
+                db.Bookmarks.AsNoTracking().Where(b => b.Hash == hash).OrderBy(b => b.CreatedAt).Select(b => new BookmarkMatch(b.InstanceId, b.Id)));
+
+        public Func<ChangeFlowDbContext, string, string, IAsyncEnumerable<BookmarkMatch>> BookmarksOfInstanceByHash { get; } =
+            EF.CompileAsyncQuery((ChangeFlowDbContext db, string hash, string instanceId) =>
+                db.Bookmarks.AsNoTracking().Where(b => b.Hash == hash && b.InstanceId == instanceId).OrderBy(b => b.CreatedAt).Select(b => new BookmarkMatch(b.InstanceId, b.Id)));
+
+        public Func<ChangeFlowDbContext, string, CancellationToken, Task<SummaryRow?>> Summary { get; } =
+            EF.CompileAsyncQuery((ChangeFlowDbContext db, string id, CancellationToken _) =>
+                db.Instances.AsNoTracking().Where(i => i.Id == id).Select(i => new SummaryRow(
+                    i.Id, i.DefinitionId, i.DefinitionVersionId, i.DefinitionVersion, i.CorrelationId, i.Status, i.IncidentCount, i.CreatedAt, i.UpdatedAt, i.FinishedAt)).FirstOrDefault());
+    }
 }
