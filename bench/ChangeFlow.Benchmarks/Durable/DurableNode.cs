@@ -63,8 +63,19 @@ public sealed class DurableNode : IAsyncDisposable
     public string ConnectionString => _database.ConnectionString;
 
     /// <summary>Where the database is, for the report (no password is ever part of it).</summary>
-    public string Where => _database.FilePath
-        ?? $"PostgreSQL database {new NpgsqlConnectionStringBuilder(_database.ConnectionString).Database} on {new NpgsqlConnectionStringBuilder(_database.ConnectionString).Host}:{new NpgsqlConnectionStringBuilder(_database.ConnectionString).Port}";
+    public string Where
+    {
+        get
+        {
+            if (_database.FilePath is { } file)
+            {
+                return file;
+            }
+
+            var server = new NpgsqlConnectionStringBuilder(_database.ConnectionString);
+            return $"PostgreSQL database {server.Database} on {server.Host}:{server.Port}";
+        }
+    }
 
     public DbContextOptions<ChangeFlowDbContext> ContextOptions { get; }
 
