@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using ChangeFlow.Application.Workflows;
 using ChangeFlow.Engine.Execution;
 using ChangeFlow.Persistence.Entities;
@@ -368,8 +367,6 @@ public sealed class EfWorkflowInstanceStore : IWorkflowInstanceStore
         Instants.FromUtc(e.CreatedAt),
         Instants.FromUtc(e.UpdatedAt),
         Instants.FromUtc(e.FinishedAt));
-
-    internal static JsonNode? Parse(string? json) => json is null ? null : JsonNode.Parse(json);
 
     private sealed record StateRow(string StateJson, long Version);
 
