@@ -28,6 +28,9 @@ public sealed class ChangeFlowDbContext : DbContext
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         ArgumentNullException.ThrowIfNull(modelBuilder);
+
+        // Each feature's tables are configured in an IEntityTypeConfiguration of its own, next to its store.
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(ChangeFlowDbContext).Assembly);
         modelBuilder.Entity<WorkflowDefinitionEntity>(e =>
         {
             e.ToTable("workflow_definitions");

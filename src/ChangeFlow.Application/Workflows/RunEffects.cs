@@ -11,10 +11,14 @@ internal sealed partial class RunEffects : ITimerScheduler, IEmailSender, IEvent
 {
     private readonly ILogger _logger;
 
-    public RunEffects(ILogger logger)
+    public RunEffects(ILogger logger, string? actor = null)
     {
         _logger = logger;
+        Session = new RunSession(actor);
     }
+
+    /// <summary>The run's domain writes and read cache.</summary>
+    public RunSession Session { get; }
 
     public List<TimerRequest> Scheduled { get; } = [];
 

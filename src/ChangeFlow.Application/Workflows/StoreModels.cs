@@ -36,6 +36,9 @@ public sealed class InstanceCommit
 
     /// <summary>Events the run published, stored as stimuli with the state.</summary>
     public IReadOnlyList<StimulusRecord> Stimuli { get; init; } = [];
+
+    /// <summary>Writes to ChangeFlow's own records that activities made during the run (see <see cref="IRunWrite"/>).</summary>
+    public IReadOnlyList<IRunWrite> Writes { get; init; } = [];
 }
 
 /// <summary>The status of a stimulus in the inbox.</summary>
@@ -67,6 +70,9 @@ public sealed class StimulusRecord
 
     /// <summary>Only bookmarks of instances with this correlation id match, when set.</summary>
     public string? CorrelationId { get; init; }
+
+    /// <summary>Who sent it (a user id), handed to the runs it causes; null for the system.</summary>
+    public string? Actor { get; init; }
 
     public StimulusStatus Status { get; set; }
 

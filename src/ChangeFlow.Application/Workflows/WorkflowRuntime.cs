@@ -25,7 +25,7 @@ public enum RuntimeOutcome
 public sealed record StimulusResult(string StimulusId, StimulusStatus Status, int Resumed, IReadOnlyList<string> InstanceIds);
 
 /// <summary>A stimulus to deliver: name + payload select bookmarks by hash; input is handed to the resumed activity.</summary>
-public sealed record StimulusRequest(string Name, JsonNode? Payload, JsonNode? Input = null, string? InstanceId = null, string? CorrelationId = null);
+public sealed record StimulusRequest(string Name, JsonNode? Payload, JsonNode? Input = null, string? InstanceId = null, string? CorrelationId = null, string? Actor = null);
 
 /// <summary>
 /// The durable workflow runtime. Each run loads the instance, runs the engine in memory and commits once: state,
@@ -92,7 +92,7 @@ public sealed partial class WorkflowRuntime
     }
 
     /// <summary>Starts an instance of the published version of <paramref name="definitionId"/>.</summary>
-    public async Task<RuntimeResult> StartAsync(string definitionId, StartRequest request, CancellationToken cancellationToken)
+    public async Task<RuntimeResult> StartAsync(string definitionId, StartRequest request, CancellationToken cancellationToken, string? actor = null)
     {
         var definition = await _definitions.GetPublishedAsync(definitionId, cancellationToken);
         if (definition is null)
@@ -100,7 +100,7 @@ public sealed partial class WorkflowRuntime
             return new RuntimeResult(RuntimeOutcome.NotFound, null, $"No published workflow definition '{definitionId}'.");
         }
 
-        var effects = new RunEffects(_logger);
+        var effects = new RunEffects(_logger, actor);
         var result = await CreateRunner(effects).StartAsync(definition, request, cancellationToken);
         if (!result.Accepted)
         {
@@ -113,12 +113,12 @@ public sealed partial class WorkflowRuntime
     }
 
     /// <summary>Resumes one bookmark of one instance; a consumed or unknown bookmark is rejected and changes nothing.</summary>
-    public Task<RuntimeResult> ResumeAsync(string instanceId, string bookmarkId, JsonNode? input, CancellationToken cancellationToken) =>
-        RunAsync(instanceId, (runner, definition, state, ct) => runner.ResumeAsync(definition, state, bookmarkId, input, ct), cancellationToken);
+    public Task<RuntimeResult> ResumeAsync(string instanceId, string bookmarkId, JsonNode? input, CancellationToken cancellationToken, string? actor = null) =>
+        RunAsync(instanceId, (runner, definition, state, ct) => runner.ResumeAsync(definition, state, bookmarkId, input, ct), actor, cancellationToken);
 
     /// <summary>Cancels an instance, withdrawing its bookmarks and timers.</summary>
-    public Task<RuntimeResult> CancelAsync(string instanceId, CancellationToken cancellationToken) =>
-        RunAsync(instanceId, (runner, definition, state, ct) => runner.CancelAsync(definition, state, ct), cancellationToken);
+    public Task<RuntimeResult> CancelAsync(string instanceId, CancellationToken cancellationToken, string? actor = null) =>
+        RunAsync(instanceId, (runner, definition, state, ct) => runner.CancelAsync(definition, state, ct), actor, cancellationToken);
 
     /// <summary>
     /// Fires a timer: called by the scheduler's job with ids only. Safe to call twice or late: a consumed bookmark
@@ -169,6 +169,7 @@ public sealed partial class WorkflowRuntime
             Input = request.Input,
             InstanceId = request.InstanceId,
             CorrelationId = request.CorrelationId,
+            Actor = request.Actor,
             Status = StimulusStatus.Pending,
             CreatedAt = now,
             NextAttemptAt = now,
@@ -195,7 +196,7 @@ public sealed partial class WorkflowRuntime
         var resumed = new List<string>();
         foreach (var match in matches)
         {
-            var result = await ResumeAsync(match.InstanceId, match.BookmarkId, stimulus.Input, cancellationToken);
+            var result = await ResumeAsync(match.InstanceId, match.BookmarkId, stimulus.Input, cancellationToken, stimulus.Actor);
             if (result.Succeeded)
             {
                 resumed.Add(match.InstanceId);
@@ -280,6 +281,7 @@ public sealed partial class WorkflowRuntime
     private async Task<RuntimeResult> RunAsync(
         string instanceId,
         Func<WorkflowRunner, WorkflowDefinition, WorkflowInstanceState, CancellationToken, ValueTask<RunResult>> run,
+        string? actor,
         CancellationToken cancellationToken)
     {
         using var held = await _locks.AcquireAsync(instanceId, cancellationToken);
@@ -297,7 +299,7 @@ public sealed partial class WorkflowRuntime
                 return new RuntimeResult(RuntimeOutcome.Rejected, null, $"The definition version '{snapshot.State.DefinitionVersionId}' of instance '{instanceId}' is missing.");
             }
 
-            var effects = new RunEffects(_logger);
+            var effects = new RunEffects(_logger, actor);
             var result = await run(CreateRunner(effects), definition, snapshot.State, cancellationToken);
             if (!result.Accepted)
             {
@@ -333,7 +335,7 @@ public sealed partial class WorkflowRuntime
                 Events = effects,
                 Console = effects,
                 Globals = _globals,
-                ServiceProvider = _services,
+                ServiceProvider = new RunServiceProvider(_services, effects.Session),
             },
             _time);
 
@@ -353,7 +355,7 @@ public sealed partial class WorkflowRuntime
             NextAttemptAt = now,
         }).ToList();
         await _instances.CommitAsync(
-            new InstanceCommit { State = state, ExpectedVersion = expectedVersion, Emails = effects.Emails, Stimuli = stimuli },
+            new InstanceCommit { State = state, ExpectedVersion = expectedVersion, Emails = effects.Emails, Stimuli = stimuli, Writes = effects.Session.Writes },
             cancellationToken);
         return stimuli;
     }

@@ -179,6 +179,22 @@ public sealed class ActivityExecutionContext
         return bookmark;
     }
 
+    /// <summary>
+    /// Withdraws every open bookmark of this activity (e.g. the timeout timer of a task that was just decided), so that
+    /// completing it leaves nothing of it waiting. Timers among them are unscheduled after the commit.
+    /// </summary>
+    /// <returns>How many bookmarks were withdrawn.</returns>
+    public int RemoveOwnBookmarks()
+    {
+        var own = Instance.Bookmarks.Where(b => b.ActivityId == Node.Id).ToList();
+        foreach (var bookmark in own)
+        {
+            _scope.RemoveBookmark(bookmark);
+        }
+
+        return own.Count;
+    }
+
     /// <summary>Ends the whole workflow now: pending work and bookmarks are cancelled.</summary>
     public void FinishWorkflow() => FinishRequested = true;
 

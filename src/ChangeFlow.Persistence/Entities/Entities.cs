@@ -134,6 +134,8 @@ public sealed class StimulusEntity
 
     public string? CorrelationId { get; set; }
 
+    public string? Actor { get; set; }
+
     public required string Status { get; set; }
 
     public int Attempts { get; set; }

@@ -19,10 +19,12 @@ public sealed class EfWorkflowInstanceStore : IWorkflowInstanceStore
     private static readonly ConditionalWeakTable<IModel, CompiledQueries> Compiled = [];
 
     private readonly IDbContextFactory<ChangeFlowDbContext> _factory;
+    private readonly RunWriteHandlers _handlers;
 
-    public EfWorkflowInstanceStore(IDbContextFactory<ChangeFlowDbContext> factory)
+    public EfWorkflowInstanceStore(IDbContextFactory<ChangeFlowDbContext> factory, IEnumerable<IRunWriteHandler>? handlers = null)
     {
         _factory = factory;
+        _handlers = new RunWriteHandlers(handlers ?? []);
     }
 
     public async Task<InstanceSnapshot?> LoadAsync(string instanceId, CancellationToken cancellationToken)
@@ -221,9 +223,21 @@ public sealed class EfWorkflowInstanceStore : IWorkflowInstanceStore
             db.Stimuli.Add(EfStimulusStore.ToEntity(stimulus));
         }
 
+        foreach (var write in commit.Writes)
+        {
+            await _handlers.ApplyAsync(db, write, cancellationToken);
+        }
+
         if (db.ChangeTracker.HasChanges())
         {
-            await db.SaveChangesAsync(cancellationToken);
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+            }
+            catch (DbUpdateConcurrencyException ex)
+            {
+                throw new ConcurrencyConflictException($"A record the run of instance '{state.Id}' changed was changed by someone else first.", ex);
+            }
         }
 
         await transaction.CommitAsync(cancellationToken);
