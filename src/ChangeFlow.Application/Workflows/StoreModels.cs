@@ -117,7 +117,29 @@ public sealed record InstanceSummary(
     int IncidentCount,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
-    DateTimeOffset? FinishedAt);
+    DateTimeOffset? FinishedAt)
+{
+    /// <summary>The summary of a state just committed (what the store would return when asked for it).</summary>
+    public static InstanceSummary FromState(WorkflowInstanceState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        return new InstanceSummary(
+            state.Id,
+            state.DefinitionId,
+            state.DefinitionVersionId,
+            state.DefinitionVersion,
+            state.CorrelationId,
+            state.Status,
+            state.Incidents.Count,
+            ToStoredPrecision(state.CreatedAt),
+            ToStoredPrecision(state.UpdatedAt),
+            state.FinishedAt is { } finished ? ToStoredPrecision(finished) : null);
+    }
+
+    // Stores keep instants to the microsecond (PostgreSQL's precision); a summary built from memory says the same.
+    private static DateTimeOffset ToStoredPrecision(DateTimeOffset instant) =>
+        new(instant.UtcTicks - (instant.UtcTicks % 10), TimeSpan.Zero);
+}
 
 /// <summary>A page of results with the total count.</summary>
 public sealed record Page<T>(IReadOnlyList<T> Items, int Total, int Skip, int Take);

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -28,6 +29,14 @@ public sealed partial class WorkflowDefinitionService
     private readonly TimeProvider _time;
     private readonly ILogger<WorkflowDefinitionService> _logger;
 
+    // Versions that were ever published never change again, so their graphs are kept for good: every run of an
+    // instance needs its pinned graph, and reading it from the database each time cost a query per run.
+    private readonly ConcurrentDictionary<string, WorkflowDefinition> _publishedVersions = new(StringComparer.Ordinal);
+
+    // Which version is published changes, so that lookup is kept only briefly. A publish on this node is seen at
+    // once; one on another node within PublishedLookupCacheDuration.
+    private readonly ConcurrentDictionary<string, (WorkflowDefinition Definition, DateTimeOffset Until)> _publishedLookups = new(StringComparer.Ordinal);
+
     public WorkflowDefinitionService(IWorkflowDefinitionStore store, WorkflowLoader loader, TimeProvider time, ILogger<WorkflowDefinitionService> logger)
     {
         _store = store;
@@ -42,18 +51,49 @@ public sealed partial class WorkflowDefinitionService
     /// <summary>Checks a document without storing it.</summary>
     public WorkflowLoadResult Validate(string json) => _loader.Load(json);
 
+    /// <summary>How long this node trusts its answer to "which version of X is published" after a publish elsewhere.</summary>
+    /// <value>The default is 2 s.</value>
+    public TimeSpan PublishedLookupCacheDuration { get; init; } = TimeSpan.FromSeconds(2);
+
     /// <summary>The graph of the published version of a definition, or null.</summary>
     public async Task<WorkflowDefinition?> GetPublishedAsync(string definitionId, CancellationToken cancellationToken)
     {
+        var now = _time.GetUtcNow();
+        if (_publishedLookups.TryGetValue(definitionId, out var cached) && cached.Until > now)
+        {
+            return cached.Definition;
+        }
+
         var version = await _store.FindPublishedAsync(definitionId, cancellationToken);
-        return version is null ? null : _loader.Load(version.Json).Definition;
+        var definition = version is null ? null : _loader.Load(version.Json).Definition;
+        if (definition is not null)
+        {
+            _publishedVersions.TryAdd(version!.Id, definition);
+            if (PublishedLookupCacheDuration > TimeSpan.Zero)
+            {
+                _publishedLookups[definitionId] = (definition, now + PublishedLookupCacheDuration);
+            }
+        }
+
+        return definition;
     }
 
     /// <summary>The graph of one stored version (instances use this to find the version they are pinned to).</summary>
     public async Task<WorkflowDefinition?> GetVersionAsync(string versionId, CancellationToken cancellationToken)
     {
+        if (_publishedVersions.TryGetValue(versionId, out var known))
+        {
+            return known;
+        }
+
         var version = await _store.FindVersionAsync(versionId, cancellationToken);
-        return version is null ? null : _loader.Load(version.Json).Definition;
+        var definition = version is null ? null : _loader.Load(version.Json).Definition;
+        if (definition is not null && version!.PublishedAt is not null)
+        {
+            _publishedVersions.TryAdd(versionId, definition);
+        }
+
+        return definition;
     }
 
     /// <summary>
@@ -111,6 +151,7 @@ public sealed partial class WorkflowDefinitionService
             try
             {
                 await _store.AddVersionAsync(version, publish, cancellationToken);
+                _publishedLookups.TryRemove(definition.DefinitionId, out _);
                 return new ImportOutcome(source, definition.DefinitionId, number, "added", loaded.Problems);
             }
             catch (ConcurrencyConflictException)
@@ -171,6 +212,7 @@ public sealed partial class WorkflowDefinitionService
         if (!target.IsPublished)
         {
             await _store.PublishAsync(target.Id, _time.GetUtcNow(), cancellationToken);
+            _publishedLookups.TryRemove(definitionId, out _);
         }
 
         return new DefinitionChange(await _store.FindVersionAsync(target.Id, cancellationToken), loaded.Problems);

@@ -109,7 +109,7 @@ public sealed partial class WorkflowRuntime
 
         var stimuli = await CommitAsync(result.State, null, effects, cancellationToken);
         await AfterCommitAsync(effects, new Dictionary<string, string?>(), stimuli);
-        return new RuntimeResult(RuntimeOutcome.Ok, await _instances.GetSummaryAsync(result.State.Id, cancellationToken));
+        return new RuntimeResult(RuntimeOutcome.Ok, InstanceSummary.FromState(result.State));
     }
 
     /// <summary>Resumes one bookmark of one instance; a consumed or unknown bookmark is rejected and changes nothing.</summary>
@@ -159,23 +159,72 @@ public sealed partial class WorkflowRuntime
     /// </summary>
     public async Task<StimulusResult> DeliverAsync(StimulusRequest request, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(request);
         var now = _time.GetUtcNow();
-        var stimulus = new StimulusRecord
+        var id = Guid.CreateVersion7(now).ToString("N");
+        var hash = BookmarkHasher.Compute(request.Name, request.Payload);
+
+        // The common case: the bookmark is already committed. Resuming it straight away makes the resume's own commit
+        // the only write; the inbox is needed only when nothing matches yet, or a resume could not be committed.
+        var matches = await _instances.FindBookmarksAsync(hash, request.InstanceId, request.CorrelationId, cancellationToken);
+        var resumed = new List<string>();
+        StimulusRecord? recorded = null;
+        foreach (var match in matches)
         {
-            Id = Guid.CreateVersion7(now).ToString("N"),
+            // The first resume commits the stimulus too, already delivered: its record costs no write of its own.
+            var record = recorded is null ? Record(StimulusStatus.Delivered, resumedCount: 1) : null;
+            var result = await RunAsync(
+                match.InstanceId,
+                (runner, definition, state, ct) => runner.ResumeAsync(definition, state, match.BookmarkId, request.Input, ct),
+                request.Actor,
+                cancellationToken,
+                record);
+            if (result.Succeeded)
+            {
+                resumed.Add(match.InstanceId);
+                recorded ??= record;
+            }
+        }
+
+        if (recorded is not null)
+        {
+            if (resumed.Count > 1)
+            {
+                // An event that resumed several instances: the record says how many.
+                var stored = await _stimuli.FindAsync(id, cancellationToken);
+                if (stored is not null)
+                {
+                    stored.ResumedCount = resumed.Count;
+                    await _stimuli.UpdateAsync(stored, cancellationToken);
+                }
+            }
+
+            return new StimulusResult(id, StimulusStatus.Delivered, resumed.Count, resumed);
+        }
+
+        // Nothing matched, or every match was consumed by someone else meanwhile (who may have opened an equivalent
+        // bookmark, as a task waiting for several votes does): the inbox looks again now and retries with back-off.
+        var stimulus = Record(StimulusStatus.Pending, resumedCount: 0);
+        await _stimuli.AddAsync(stimulus, cancellationToken);
+        return await ProcessStimulusAsync(stimulus.Id, cancellationToken);
+
+        StimulusRecord Record(StimulusStatus status, int resumedCount) => new()
+        {
+            Id = id,
             Name = request.Name,
-            Hash = BookmarkHasher.Compute(request.Name, request.Payload),
+            Hash = hash,
             Payload = request.Payload,
             Input = request.Input,
             InstanceId = request.InstanceId,
             CorrelationId = request.CorrelationId,
             Actor = request.Actor,
-            Status = StimulusStatus.Pending,
+            Status = status,
+            Attempts = resumedCount,
+            ResumedCount = resumedCount,
             CreatedAt = now,
             NextAttemptAt = now,
+            CompletedAt = status == StimulusStatus.Delivered ? now : null,
         };
-        await _stimuli.AddAsync(stimulus, cancellationToken);
-        return await ProcessStimulusAsync(stimulus.Id, cancellationToken);
     }
 
     /// <summary>Matches a pending stimulus against the bookmark table (hash index) and resumes every match.</summary>
@@ -282,7 +331,8 @@ public sealed partial class WorkflowRuntime
         string instanceId,
         Func<WorkflowRunner, WorkflowDefinition, WorkflowInstanceState, CancellationToken, ValueTask<RunResult>> run,
         string? actor,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        StimulusRecord? deliveredStimulus = null)
     {
         using var held = await _locks.AcquireAsync(instanceId, cancellationToken);
         for (var attempt = 1; ; attempt++)
@@ -309,7 +359,7 @@ public sealed partial class WorkflowRuntime
             IReadOnlyList<StimulusRecord> stimuli;
             try
             {
-                stimuli = await CommitAsync(result.State, snapshot.Version, effects, cancellationToken);
+                stimuli = await CommitAsync(result.State, snapshot.Version, effects, cancellationToken, deliveredStimulus);
             }
             catch (ConcurrencyConflictException) when (attempt < _options.MaxConcurrencyRetries)
             {
@@ -322,7 +372,7 @@ public sealed partial class WorkflowRuntime
             }
 
             await AfterCommitAsync(effects, snapshot.TimerJobIds, stimuli);
-            return new RuntimeResult(RuntimeOutcome.Ok, await _instances.GetSummaryAsync(instanceId, cancellationToken));
+            return new RuntimeResult(RuntimeOutcome.Ok, InstanceSummary.FromState(result.State));
         }
     }
 
@@ -339,7 +389,12 @@ public sealed partial class WorkflowRuntime
             },
             _time);
 
-    private async Task<IReadOnlyList<StimulusRecord>> CommitAsync(WorkflowInstanceState state, long? expectedVersion, RunEffects effects, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<StimulusRecord>> CommitAsync(
+        WorkflowInstanceState state,
+        long? expectedVersion,
+        RunEffects effects,
+        CancellationToken cancellationToken,
+        StimulusRecord? deliveredStimulus = null)
     {
         var now = _time.GetUtcNow();
         var stimuli = effects.Events.Select(e => new StimulusRecord
@@ -355,7 +410,14 @@ public sealed partial class WorkflowRuntime
             NextAttemptAt = now,
         }).ToList();
         await _instances.CommitAsync(
-            new InstanceCommit { State = state, ExpectedVersion = expectedVersion, Emails = effects.Emails, Stimuli = stimuli, Writes = effects.Session.Writes },
+            new InstanceCommit
+            {
+                State = state,
+                ExpectedVersion = expectedVersion,
+                Emails = effects.Emails,
+                Stimuli = deliveredStimulus is null ? stimuli : [.. stimuli, deliveredStimulus],
+                Writes = effects.Session.Writes,
+            },
             cancellationToken);
         return stimuli;
     }

@@ -94,7 +94,7 @@ public sealed class EfWorkflowDefinitionStore : IWorkflowDefinitionStore
     {
         await using var db = await _factory.CreateDbContextAsync(cancellationToken);
         var updated = await db.Definitions
-            .Where(d => d.Id == version.Id && !d.IsPublished)
+            .Where(d => d.Id == version.Id && d.PublishedAt == null)
             .ExecuteUpdateAsync(
                 s => s.SetProperty(d => d.Json, version.Json)
                     .SetProperty(d => d.ContentHash, version.ContentHash)
@@ -103,7 +103,7 @@ public sealed class EfWorkflowDefinitionStore : IWorkflowDefinitionStore
                 cancellationToken);
         if (updated == 0)
         {
-            throw new ConcurrencyConflictException($"Version '{version.Id}' is published (or gone) and cannot be changed.");
+            throw new ConcurrencyConflictException($"Version '{version.Id}' is or was published (or is gone) and cannot be changed.");
         }
     }
 

@@ -94,6 +94,21 @@ public abstract class WorkflowStoreContractTests
     }
 
     [Fact]
+    public async Task UpdateDraftAsync_ThrowsConcurrencyConflict_WhenTheVersionWasPublishedBefore_AndAnotherIsPublishedNow()
+    {
+        var id = NewId("def");
+        var first = Version(id, 1, published: true, json: "{\"text\":\"v1\"}");
+        await Definitions.AddVersionAsync(first, publish: true, Ct);
+        await Definitions.AddVersionAsync(Version(id, 2, published: true, json: "{\"text\":\"v2\"}"), publish: true, Ct);
+        Assert.False((await Definitions.FindVersionAsync(first.Id, Ct))!.IsPublished);
+
+        // Instances may still run on version 1: once published, a version never changes again.
+        await Assert.ThrowsAsync<ConcurrencyConflictException>(
+            () => Definitions.UpdateDraftAsync(first with { Json = "{\"text\":\"changed\"}", ContentHash = "changed", IsPublished = false }, Ct));
+        Assert.Equal("{\"text\":\"v1\"}", (await Definitions.FindVersionAsync(first.Id, Ct))!.Json);
+    }
+
+    [Fact]
     public async Task UpdateDraftAsync_ThrowsConcurrencyConflict_WhenTheVersionDoesNotExist()
     {
         await Assert.ThrowsAsync<ConcurrencyConflictException>(() => Definitions.UpdateDraftAsync(Version(NewId("def"), 1), Ct));
