@@ -83,6 +83,59 @@ public sealed record ChangeRequest
     public IReadOnlyList<StateTransition> History { get; private init; } = [];
 
     /// <summary>
+    /// Rebuilds a stored change: <paramref name="dossier"/>'s fields with the state, outcome and history it had. For
+    /// stores and serializers only; everything else moves a change with <see cref="Transition"/>. The history must
+    /// be a chain from New to <paramref name="state"/> in time order, so a tampered or truncated record is reported
+    /// rather than loaded.
+    /// </summary>
+    public static Result<ChangeRequest> Restore(ChangeRequest dossier, ChangeState state, ChangeOutcome? outcome, IReadOnlyList<StateTransition> history)
+    {
+        ArgumentNullException.ThrowIfNull(dossier);
+        ArgumentNullException.ThrowIfNull(history);
+        var errors = new ErrorList();
+        errors.RequireDefined("state", state, "The state");
+        if (outcome is { } given)
+        {
+            errors.RequireDefined("outcome", given, "The outcome");
+        }
+
+        var expectedFrom = ChangeState.New;
+        DateTimeOffset? previousAt = null;
+        for (var i = 0; i < history.Count; i++)
+        {
+            var path = ErrorList.Index("history", i);
+            var entry = history[i];
+            if (entry is null)
+            {
+                errors.Add(path, ErrorCodes.Required, "A history entry is missing.");
+                continue;
+            }
+
+            if (entry.From != expectedFrom)
+            {
+                errors.Add(ErrorList.Member(path, "from"), ErrorCodes.OutOfOrder, $"The entry starts from {entry.From}, but the change was {expectedFrom}.");
+            }
+
+            if (previousAt is { } before && entry.At < before)
+            {
+                errors.Add(ErrorList.Member(path, "at"), ErrorCodes.OutOfOrder, "The entry is dated before the previous one.");
+            }
+
+            expectedFrom = entry.To;
+            previousAt = entry.At;
+        }
+
+        if (expectedFrom != state)
+        {
+            errors.Add("state", ErrorCodes.Conflict, $"The history ends in {expectedFrom}, not {state}.");
+        }
+
+        return errors.Count > 0
+            ? Result.Failure<ChangeRequest>(errors.ToList())
+            : Result.Success(dossier with { State = state, Outcome = outcome, History = [.. history] });
+    }
+
+    /// <summary>
     /// Moves the change from <paramref name="expected"/> to <paramref name="target"/> at <paramref name="at"/> on
     /// behalf of <paramref name="by"/>, returning the next version.
     /// </summary>

@@ -261,10 +261,12 @@ public sealed class ChangeRequestValidator
         }
 
         DateTimeOffset? previous = null;
+        var ids = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < steps.Count; i++)
         {
             var path = ErrorList.Index("implementationPlan.steps", i);
             var step = steps[i];
+            ValidateStepId(errors, ErrorList.Member(path, "id"), step.Id ?? ImplementationPlan.DefaultId(i), ids);
             errors.RequireText(ErrorList.Member(path, "description"), step.Description, "What the step does");
             errors.RequireText(ErrorList.Member(path, "responsible"), step.Responsible, "Who is responsible");
             var plannedAt = ErrorList.Member(path, "plannedAt");
@@ -288,6 +290,23 @@ public sealed class ChangeRequestValidator
             }
 
             previous = step.PlannedAt;
+        }
+    }
+
+    private static void ValidateStepId(ErrorList errors, string path, string id, HashSet<string> seen)
+    {
+        if (!errors.RequireText(path, id, "The step id"))
+        {
+            return;
+        }
+
+        if (id.Length > ImplementationStep.MaxIdLength || !id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
+        {
+            errors.Add(path, ErrorCodes.Invalid, $"A step id has at most {ImplementationStep.MaxIdLength} letters, digits, '-', '_' or '.'.");
+        }
+        else if (!seen.Add(id))
+        {
+            errors.Add(path, ErrorCodes.Duplicate, $"The step id '{id}' is used twice; implementers report progress by id.");
         }
     }
 

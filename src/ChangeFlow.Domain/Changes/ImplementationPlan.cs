@@ -14,4 +14,10 @@ public sealed record ImplementationPlan(IReadOnlyList<ImplementationStep> Steps)
 
     /// <summary>The checkpoints, in order.</summary>
     public IEnumerable<ImplementationStep> Checkpoints => Steps.Where(step => step.RequiredToProceed);
+
+    /// <summary>The id of the step at <paramref name="index"/>: its own <see cref="ImplementationStep.Id"/>, or <c>step-N</c> (1-based) when it has none.</summary>
+    public string IdOf(int index) => Steps[index].Id ?? DefaultId(index);
+
+    /// <summary>The positional id of the step at <paramref name="index"/>, <c>step-N</c> (1-based).</summary>
+    public static string DefaultId(int index) => $"step-{index + 1}";
 }

@@ -12,4 +12,15 @@ public sealed record ImplementationStep(
     DateTimeOffset PlannedAt,
     string Description,
     string Responsible,
-    bool RequiredToProceed = false);
+    bool RequiredToProceed = false)
+{
+    /// <summary>The longest step id.</summary>
+    public const int MaxIdLength = 64;
+
+    /// <summary>
+    /// The id implementers report progress against (<c>POST /api/changes/{number}/steps/{id}</c>), unique within the
+    /// plan; letters, digits, '-', '_' and '.'. When null the step is known by <see cref="ImplementationPlan.IdOf"/>'s
+    /// positional default, <c>step-N</c>.
+    /// </summary>
+    public string? Id { get; init; }
+}

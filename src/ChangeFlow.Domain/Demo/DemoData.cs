@@ -153,18 +153,18 @@ public static class DemoData
 
     private static ImplementationPlan Plan() => new(
     [
-        new(At(5, 23, 21, 30), "Pre-deployment checklist: verify backup completed, confirm no active test runs, notify on-call lab manager", "IT Ops lead", RequiredToProceed: true),
-        new(At(5, 23, 22, 0), "Put LIMS in maintenance mode (users see scheduled maintenance banner)", "Sysadmin"),
-        new(At(5, 23, 22, 5), "Full PostgreSQL dump to backup server + verify checksum", "DBA", RequiredToProceed: true),
-        new(At(5, 23, 22, 30), "Stop LIMS application services on both nodes", "Sysadmin"),
-        new(At(5, 23, 22, 35), "Run database schema migration script (estimated: 45 min)", "DBA", RequiredToProceed: true),
-        new(At(5, 23, 23, 20), "Deploy v4.0 application package on lims-prod-01 (primary node)", "Sysadmin"),
-        new(At(5, 23, 23, 40), "Run automated smoke test suite against lims-prod-01", "IT Ops lead", RequiredToProceed: true),
-        new(At(5, 24, 0, 0), "Deploy v4.0 on lims-prod-02, verify cluster synchronization", "Sysadmin"),
-        new(At(5, 24, 0, 30), "Test surveillance platform integration against new v4.0 API", "Surveillance team", RequiredToProceed: true),
-        new(At(5, 24, 1, 0), "Manual validation by on-call lab manager: create test sample, enter result, generate report", "Lab manager", RequiredToProceed: true),
-        new(At(5, 24, 1, 30), "Remove maintenance mode, monitor application logs for 30 min", "IT Ops lead"),
-        new(At(5, 24, 2, 0), "Deployment declared successful — confirmation sent to all stakeholders", "IT Ops lead"),
+        new(At(5, 23, 21, 30), "Pre-deployment checklist: verify backup completed, confirm no active test runs, notify on-call lab manager", "IT Ops lead", RequiredToProceed: true) { Id = "pre-checks" },
+        new(At(5, 23, 22, 0), "Put LIMS in maintenance mode (users see scheduled maintenance banner)", "Sysadmin") { Id = "maintenance-on" },
+        new(At(5, 23, 22, 5), "Full PostgreSQL dump to backup server + verify checksum", "DBA", RequiredToProceed: true) { Id = "db-dump" },
+        new(At(5, 23, 22, 30), "Stop LIMS application services on both nodes", "Sysadmin") { Id = "stop-services" },
+        new(At(5, 23, 22, 35), "Run database schema migration script (estimated: 45 min)", "DBA", RequiredToProceed: true) { Id = "db-migration" },
+        new(At(5, 23, 23, 20), "Deploy v4.0 application package on lims-prod-01 (primary node)", "Sysadmin") { Id = "deploy-primary" },
+        new(At(5, 23, 23, 40), "Run automated smoke test suite against lims-prod-01", "IT Ops lead", RequiredToProceed: true) { Id = "smoke-tests" },
+        new(At(5, 24, 0, 0), "Deploy v4.0 on lims-prod-02, verify cluster synchronization", "Sysadmin") { Id = "deploy-secondary" },
+        new(At(5, 24, 0, 30), "Test surveillance platform integration against new v4.0 API", "Surveillance team", RequiredToProceed: true) { Id = "surveillance-test" },
+        new(At(5, 24, 1, 0), "Manual validation by on-call lab manager: create test sample, enter result, generate report", "Lab manager", RequiredToProceed: true) { Id = "lab-validation" },
+        new(At(5, 24, 1, 30), "Remove maintenance mode, monitor application logs for 30 min", "IT Ops lead") { Id = "maintenance-off" },
+        new(At(5, 24, 2, 0), "Deployment declared successful — confirmation sent to all stakeholders", "IT Ops lead") { Id = "declare-success" },
     ]);
 
     private static RollbackProcedure Rollback() => new(

@@ -51,6 +51,7 @@ public static class ChangeFlowServices
         services.AddSingleton<IWorkflowDefinitionStore, EfWorkflowDefinitionStore>();
         services.AddSingleton<IWorkflowInstanceStore, EfWorkflowInstanceStore>();
         services.AddSingleton<IStimulusStore, EfStimulusStore>();
+        services.AddChangeFlowChangeStores();
         services.AddSingleton<WorkflowDefinitionService>();
         services.AddSingleton<WorkflowRuntime>();
         // A job counts as lost after three missed heartbeats (see JobServerOptions.HeartbeatInterval).

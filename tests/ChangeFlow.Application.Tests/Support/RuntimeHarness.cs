@@ -3,6 +3,7 @@ using ChangeFlow.Application.Workflows;
 using ChangeFlow.Engine.Activities;
 using ChangeFlow.Engine.Execution;
 using ChangeFlow.Engine.Loading;
+using ChangeFlow.Persistence;
 using ChangeFlow.Persistence.Stores;
 using ChangeFlow.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -78,7 +79,9 @@ public sealed class RuntimeHarness : IAsyncDisposable
     {
         var factory = Database.CreateFactory();
         var definitionStore = new EfWorkflowDefinitionStore(factory);
-        var instances = decorate is null ? new EfWorkflowInstanceStore(factory) : decorate(new EfWorkflowInstanceStore(factory));
+        // The instance store applies the change stores' run writes, as the host's does.
+        var store = new EfWorkflowInstanceStore(factory, ChangeStoresServiceCollectionExtensions.RunWriteHandlers());
+        var instances = decorate is null ? store : decorate(store);
         var stimuli = new EfStimulusStore(factory);
         var definitions = new WorkflowDefinitionService(definitionStore, Loader, Clock, NullLogger<WorkflowDefinitionService>.Instance);
         var runtime = new WorkflowRuntime(
