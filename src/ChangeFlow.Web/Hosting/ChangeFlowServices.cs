@@ -1,3 +1,5 @@
+using ChangeFlow.Application.Changes;
+using ChangeFlow.Application.Changes.Activities;
 using ChangeFlow.Application.Workflows;
 using ChangeFlow.Engine.Activities;
 using ChangeFlow.Engine.Loading;
@@ -46,7 +48,8 @@ public static class ChangeFlowServices
             }
         });
 
-        services.AddSingleton(ActivityRegistry.CreateDefault());
+        services.AddSingleton(ChangeEnablementActivities.CreateRegistry());
+        services.AddSingleton<IWorkflowGlobals, ChangeWorkflowGlobals>();
         services.AddSingleton(sp => new WorkflowLoader(sp.GetRequiredService<ActivityRegistry>()));
         services.AddSingleton<IWorkflowDefinitionStore, EfWorkflowDefinitionStore>();
         services.AddSingleton<IWorkflowInstanceStore, EfWorkflowInstanceStore>();

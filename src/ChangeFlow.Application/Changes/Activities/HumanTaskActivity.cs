@@ -38,7 +38,7 @@ public abstract class HumanTaskActivity : ChangeActivity
         required: true);
 
     /// <summary>When the wait ends with TimedOut.</summary>
-    public static readonly InputDescriptor Due = Inputs.String("due", "Due", "A duration from now (PT4H, 1.00:00:00) or an instant (ISO 8601); when it passes undecided the outcome is TimedOut.");
+    public static readonly InputDescriptor Due = Inputs.String("due", "Due", "A duration from now (PT4H, 1.00:00:00), an instant (ISO 8601), or an offset from the change's CAB meeting or window (cabMeeting+P1D, windowStart-PT2H, windowEnd+PT1H); when it passes undecided the outcome is TimedOut.");
 
     /// <summary>Outcomes that need a comment.</summary>
     public static readonly InputDescriptor CommentRequiredFor = Inputs.Of(DataType.StringList, "commentRequiredFor", "Comment required for", "Outcomes that need a comment.");
@@ -99,7 +99,7 @@ public abstract class HumanTaskActivity : ChangeActivity
         }
 
         await PrepareAsync(context, record, specs, assignees);
-        var due = ParseDue(context);
+        var due = ParseDue(context, record);
         var outcomes = TaskOutcomes(context);
         var commentRequired = context.Node.Inputs.ContainsKey(CommentRequiredFor.Name) ? context.GetStringList(CommentRequiredFor) : DefaultCommentRequiredFor;
         var data = context.Evaluate(Data) as JsonObject;
@@ -234,12 +234,36 @@ public abstract class HumanTaskActivity : ChangeActivity
         }
     }
 
-    private static DateTimeOffset? ParseDue(ActivityExecutionContext context)
+    private static DateTimeOffset? ParseDue(ActivityExecutionContext context, ChangeRecord record)
     {
         var value = context.Evaluate(Due);
         if (value is null || (value is JsonValue v && string.IsNullOrWhiteSpace(ValueConverter.AsText(v))))
         {
             return null;
+        }
+
+        var text = ValueConverter.AsText(value).Trim();
+        var sign = text.IndexOfAny(['+', '-']);
+        if (sign > 0 && char.IsLetter(text[0]))
+        {
+            DateTimeOffset? anchor = text[..sign].ToUpperInvariant() switch
+            {
+                "CABMEETING" => record.CabMeetingAt,
+                "WINDOWSTART" => record.Change.Window?.Start,
+                "WINDOWEND" => record.Change.Window?.End,
+                _ => throw new WorkflowFaultException("InvalidDue", $"'{text[..sign]}' is not an anchor (cabMeeting, windowStart, windowEnd)."),
+            };
+            if (anchor is null)
+            {
+                throw new WorkflowFaultException("InvalidDue", $"{record.Number} has no {text[..sign]} to count the due time from.");
+            }
+
+            if (!ValueConverter.TryParseTimeSpan(JsonValue.Create(text[(sign + 1)..]), out var offset))
+            {
+                throw new WorkflowFaultException("InvalidDue", $"'{text[(sign + 1)..]}' is not a duration.");
+            }
+
+            return (text[sign] == '+' ? anchor.Value + offset : anchor.Value - offset).ToUniversalTime();
         }
 
         if (ValueConverter.TryParseTimeSpan(value, out var span))

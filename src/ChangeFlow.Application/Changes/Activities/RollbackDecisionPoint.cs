@@ -18,7 +18,7 @@ public sealed class RollbackDecisionPoint : ChangeActivity
     public const string RollBack = "RollBack";
 
     /// <summary>Overrides the dossier's decision point.</summary>
-    public static readonly InputDescriptor Deadline = Inputs.Of(DataType.DateTime, "deadline", "Deadline", "The decision point; the dossier's hard rollback decision point by default.");
+    public static readonly InputDescriptor Deadline = Inputs.Of(DataType.DateTime, "deadline", "Deadline", "The decision point; by default the dossier's hard rollback decision point, else the window's end.");
 
     /// <inheritdoc />
     public override ActivityDescriptor Descriptor { get; } = new(
@@ -51,8 +51,8 @@ public sealed class RollbackDecisionPoint : ChangeActivity
     }
 
     private static DateTimeOffset DeadlineOf(ActivityExecutionContext context, ChangeRecord record) =>
-        context.GetInstant(Deadline) ?? record.Change.RollbackDecisionPoint
-        ?? throw new WorkflowFaultException("NoDecisionPoint", $"{record.Number} has no hard rollback decision point and none was given.");
+        context.GetInstant(Deadline) ?? record.Change.RollbackDecisionPoint ?? record.Change.Window?.End
+        ?? throw new WorkflowFaultException("NoDecisionPoint", $"{record.Number} has no hard rollback decision point, no window and no deadline was given.");
 
     private static bool Decide(ActivityExecutionContext context, ChangeRecord record, DateTimeOffset deadline)
     {
