@@ -1,4 +1,4 @@
-using ChangeFlow.Engine.Activities;
+using ChangeFlow.Application.Changes.Activities;
 using ChangeFlow.Engine.Loading;
 
 namespace ChangeFlow.Cli;
@@ -53,7 +53,7 @@ public static class CliApp
             return args.Length == 0 ? Usage : Success;
         }
 
-        var loader = new WorkflowLoader(ActivityRegistry.CreateDefault());
+        var loader = new WorkflowLoader(ChangeEnablementActivities.CreateRegistry());
         switch (args[0])
         {
             case "validate":

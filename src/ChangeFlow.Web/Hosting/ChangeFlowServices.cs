@@ -1,3 +1,8 @@
+using ChangeFlow.Application.Changes;
+using ChangeFlow.Application.Changes.Activities;
+using ChangeFlow.Application.Changes.Catalog;
+using ChangeFlow.Application.Common;
+using ChangeFlow.Application.Tasks;
 using ChangeFlow.Application.Workflows;
 using ChangeFlow.Engine.Activities;
 using ChangeFlow.Engine.Loading;
@@ -46,7 +51,14 @@ public static class ChangeFlowServices
             }
         });
 
-        services.AddSingleton(ActivityRegistry.CreateDefault());
+        services.AddSingleton(ChangeEnablementActivities.CreateRegistry());
+        services.AddSingleton<IWorkflowGlobals, ChangeWorkflowGlobals>();
+
+        // Change enablement use cases; they need the change, task, timeline, reference, sequence, improvement and user
+        // ports, which the persistence and security registrations provide.
+        services.AddSingleton<ChangeCatalog>();
+        services.AddSingleton<ChangeService>();
+        services.AddSingleton<TaskService>();
         services.AddSingleton(sp => new WorkflowLoader(sp.GetRequiredService<ActivityRegistry>()));
         services.AddSingleton<IWorkflowDefinitionStore, EfWorkflowDefinitionStore>();
         services.AddSingleton<IWorkflowInstanceStore, EfWorkflowInstanceStore>();
@@ -142,6 +154,12 @@ public static class ChangeFlowServices
                 logger.LogInformation("Applying {Count} migration(s): {Migrations}", pending.Count, string.Join(", ", pending));
                 await db.Database.MigrateAsync(cancellationToken);
             }
+        }
+
+        if (services.GetService<IReferenceStore>() is not null)
+        {
+            var seeded = await services.GetRequiredService<ChangeCatalog>().SeedDefaultsAsync("system", cancellationToken);
+            logger.LogInformation("Change catalogue: {Seeded} default document(s) added", seeded);
         }
 
         var outcomes = await services.GetRequiredService<WorkflowDefinitionService>()

@@ -1,0 +1,477 @@
+using System.Text.Json.Nodes;
+using ChangeFlow.Application.Changes.Activities;
+using ChangeFlow.Application.Changes.Catalog;
+using ChangeFlow.Application.Common;
+using ChangeFlow.Application.Security;
+using ChangeFlow.Application.Tasks;
+using ChangeFlow.Application.Workflows;
+using ChangeFlow.Domain.Changes;
+using ChangeFlow.Domain.Common;
+using ChangeFlow.Engine.Execution;
+
+namespace ChangeFlow.Application.Changes;
+
+/// <summary>
+/// The change use cases: create, submit (route and start the workflow), report a step, validate, cancel. Every
+/// command names the state the caller expects and returns a typed result: Ok, NotFound, Invalid (with field paths),
+/// Conflict (stale state, 409) or Forbidden. The caller passes the acting user's id and roles.
+/// </summary>
+public sealed class ChangeService
+{
+    private const int MaxAttempts = 3;
+
+    private readonly IChangeStore _changes;
+    private readonly ITimelineStore _timeline;
+    private readonly IHumanTaskStore _tasks;
+    private readonly IUserDirectory _users;
+    private readonly ChangeCatalog _catalog;
+    private readonly WorkflowRuntime _runtime;
+    private readonly TimeProvider _time;
+
+    /// <summary>Creates the service.</summary>
+    public ChangeService(IChangeStore changes, ITimelineStore timeline, IHumanTaskStore tasks, IUserDirectory users, ChangeCatalog catalog, WorkflowRuntime runtime, TimeProvider time)
+    {
+        _changes = changes;
+        _timeline = timeline;
+        _tasks = tasks;
+        _users = users;
+        _catalog = catalog;
+        _runtime = runtime;
+        _time = time;
+    }
+
+    /// <summary>A change by number.</summary>
+    public async Task<CommandResult<ChangeRecord>> GetAsync(string number, CancellationToken cancellationToken)
+    {
+        var found = await FindAsync(number, cancellationToken);
+        return found is null ? CommandResult.NotFound<ChangeRecord>("number", $"No change '{number}'.") : CommandResult.Ok(found);
+    }
+
+    /// <summary>
+    /// Creates a change in state New: checks the whole dossier (ids against the catalogue), then allocates the next
+    /// number of the year, so an invalid dossier never uses up a number. The requestor defaults to the caller.
+    /// </summary>
+    public async Task<CommandResult<ChangeRecord>> CreateAsync(ChangeRequest dossier, string? templateId, string userId, IReadOnlyCollection<string> roles, CancellationToken cancellationToken)
+    {
+        if (!HasAny(roles, Roles.Requestor, Roles.ChangeManager, Roles.Admin))
+        {
+            return CommandResult.Forbidden<ChangeRecord>("Only requestors, change managers and admins create changes.");
+        }
+
+        if (dossier is null)
+        {
+            return CommandResult.Invalid<ChangeRecord>(string.Empty, ErrorCodes.Required, "The RFC dossier is required.");
+        }
+
+        if (dossier.State != ChangeState.New || dossier.History.Count > 0)
+        {
+            return CommandResult.Invalid<ChangeRecord>("state", ErrorCodes.NotAllowed, "A change is created in state New.");
+        }
+
+        var now = _time.GetUtcNow();
+        if (dossier.Requestor is null && await _users.FindAsync(userId, cancellationToken) is { } me)
+        {
+            dossier = dossier with { Requestor = new Person(me.Id, me.DisplayName) };
+        }
+
+        if (dossier.SubmittedAt == default)
+        {
+            dossier = dossier with { SubmittedAt = now };
+        }
+
+        var errors = new PathErrors();
+        var placeholder = ChangeNumber.Create(now.UtcDateTime.Year, ChangeNumber.MaxSequence).Value;
+        errors.AddRange((await ValidatorAsync(cancellationToken)).Validate(dossier with { Number = placeholder }).Where(e => e.Path != "number"));
+        if (!string.IsNullOrWhiteSpace(templateId) && await _catalog.FindTemplateAsync(templateId, cancellationToken) is null)
+        {
+            errors.Add("templateId", ErrorCodes.Unknown, $"No standard-change template '{templateId}' is in the catalogue.");
+        }
+
+        if (errors.Count > 0)
+        {
+            return CommandResult.Invalid<ChangeRecord>(errors.ToList());
+        }
+
+        var number = await _changes.AllocateNumberAsync(now.UtcDateTime.Year, cancellationToken);
+        var record = new ChangeRecord
+        {
+            Change = dossier with { Number = number },
+            CreatedBy = userId,
+            TemplateId = string.IsNullOrWhiteSpace(templateId) ? null : templateId,
+            CreatedAt = now,
+            UpdatedAt = now,
+            Version = 1,
+        };
+        await _changes.AddAsync(record, cancellationToken);
+        await AddTimelineAsync(record.Number, userId, "change.created", $"{record.Change.Type} change created: {record.Change.Title}", cancellationToken);
+        return CommandResult.Ok(record);
+    }
+
+    /// <summary>
+    /// Submits a New change: routes it through the routing table, checks a standard change against its template
+    /// and the schedule (conflicts and blackouts refuse it), and starts the routed workflow's published version with
+    /// the change number as correlation id.
+    /// </summary>
+    public async Task<CommandResult<ChangeRecord>> SubmitAsync(string number, ChangeState expectedState, string userId, IReadOnlyCollection<string> roles, CancellationToken cancellationToken)
+    {
+        var record = await FindAsync(number, cancellationToken);
+        if (record is null)
+        {
+            return CommandResult.NotFound<ChangeRecord>("number", $"No change '{number}'.");
+        }
+
+        if (!IsOwner(record, userId) && !HasAny(roles, Roles.ChangeManager, Roles.Admin))
+        {
+            return CommandResult.Forbidden<ChangeRecord>($"Only the requestor of {record.Number} or a change manager submits it.");
+        }
+
+        if (record.Change.State != expectedState || expectedState != ChangeState.New || record.WorkflowInstanceId is not null)
+        {
+            return CommandResult.Conflict<ChangeRecord>("state", $"{record.Number} is {record.Change.State}{(record.WorkflowInstanceId is null ? string.Empty : " and already submitted")}; only a New change is submitted.");
+        }
+
+        var now = _time.GetUtcNow();
+        var submitted = record with { Change = record.Change with { SubmittedAt = now } };
+        var errors = new PathErrors();
+        errors.AddRange((await ValidatorAsync(cancellationToken)).Validate(submitted.Change));
+        if (errors.Count > 0)
+        {
+            return CommandResult.Invalid<ChangeRecord>(errors.ToList());
+        }
+
+        var route = await _catalog.RouteAsync(submitted.Change, cancellationToken);
+        if (route is null)
+        {
+            return CommandResult.Invalid<ChangeRecord>("type", ErrorCodes.Unknown, $"The routing table sends {submitted.Change.Type} changes nowhere; a change manager must add a default.");
+        }
+
+        var workflow = route.Workflow;
+        if (submitted.Change.Type == ChangeType.Standard)
+        {
+            var template = await CheckStandardAsync(submitted, errors, cancellationToken);
+            if (errors.Count > 0)
+            {
+                return CommandResult.Invalid<ChangeRecord>(errors.ToList());
+            }
+
+            workflow = template!.Workflow ?? workflow;
+        }
+
+        var instanceId = Guid.CreateVersion7(now).ToString("N");
+        var routed = submitted with
+        {
+            WorkflowDefinitionId = workflow,
+            WorkflowInstanceId = instanceId,
+            CabBoardId = route.CabBoard ?? record.CabBoardId,
+            Version = record.Version + 1,
+            UpdatedAt = now,
+        };
+        try
+        {
+            await _changes.UpdateAsync(routed, record.Version, cancellationToken);
+        }
+        catch (ConcurrencyConflictException)
+        {
+            return CommandResult.Conflict<ChangeRecord>("version", $"{record.Number} changed meanwhile; reload it and submit again.");
+        }
+
+        var started = await _runtime.StartAsync(
+            workflow,
+            new StartRequest
+            {
+                InstanceId = instanceId,
+                CorrelationId = record.Number,
+                Input = new Dictionary<string, JsonNode?> { [ChangeSnapshot.InputName] = ChangeSnapshot.ToJson(routed, _catalog.RiskScale) },
+            },
+            cancellationToken,
+            userId);
+        if (!started.Succeeded)
+        {
+            // The change stays New and unsubmitted, so it can be submitted again once the workflow is published.
+            var current = await _changes.FindAsync(record.Change.Number, cancellationToken);
+            if (current is not null && current.WorkflowInstanceId == instanceId)
+            {
+                await _changes.UpdateAsync(current with { WorkflowDefinitionId = null, WorkflowInstanceId = null, Version = current.Version + 1, UpdatedAt = now }, current.Version, cancellationToken);
+            }
+
+            return CommandResult.Invalid<ChangeRecord>("workflow", ErrorCodes.Unknown, $"The routed workflow '{workflow}' could not start: {started.Message}");
+        }
+
+        await AddTimelineAsync(record.Number, userId, "change.submitted", $"Submitted; routed {(route.RuleId is null ? "by the default for " + submitted.Change.Type + " changes" : "by rule " + route.RuleId)} to workflow {workflow}.", cancellationToken);
+        return CommandResult.Ok((await _changes.FindAsync(record.Change.Number, cancellationToken))!);
+    }
+
+    /// <summary>
+    /// Records an implementer's report on a plan step (<c>step-N</c>, in Scheduled or Implement) or a rollback step
+    /// (<c>rb-N</c>, in Implement), then wakes the activity that follows them. Reporting the same thing twice is a no-op.
+    /// </summary>
+    public async Task<CommandResult<ChangeRecord>> ReportStepAsync(string number, string stepId, StepStatus status, string? note, ChangeState expectedState, string userId, IReadOnlyCollection<string> roles, CancellationToken cancellationToken)
+    {
+        if (!HasAny(roles, Roles.Implementer, Roles.ChangeManager, Roles.Admin))
+        {
+            return CommandResult.Forbidden<ChangeRecord>("Only implementers and change managers report steps.");
+        }
+
+        if (status is not (StepStatus.Done or StepStatus.Failed))
+        {
+            return CommandResult.Invalid<ChangeRecord>("status", ErrorCodes.Invalid, "A step is reported Done or Failed.");
+        }
+
+        var rollback = stepId?.StartsWith("rb-", StringComparison.Ordinal) == true;
+        var result = await UpdateAsync(number, record =>
+        {
+            if (record.Change.State != expectedState)
+            {
+                return CommandResult.Conflict<ChangeRecord>("state", $"{record.Number} is {record.Change.State}, not {expectedState}.");
+            }
+
+            var count = rollback ? record.Change.RollbackProcedure?.Steps.Count ?? 0 : record.Change.ImplementationPlan.Steps.Count;
+            var ids = Enumerable.Range(0, count).Select(i => rollback ? ChangeStimuli.RollbackStepId(i) : ChangeStimuli.StepId(i));
+            if (stepId is null || !ids.Contains(stepId))
+            {
+                return CommandResult.Invalid<ChangeRecord>("stepId", ErrorCodes.Unknown, $"{record.Number} has no step '{stepId}'; its steps are step-1..step-{record.Change.ImplementationPlan.Steps.Count} and rb-1..rb-{record.Change.RollbackProcedure?.Steps.Count ?? 0}.");
+            }
+
+            var allowed = rollback ? record.Change.State == ChangeState.Implement : record.Change.State is ChangeState.Scheduled or ChangeState.Implement;
+            return allowed ? null : CommandResult.Conflict<ChangeRecord>("state", $"{record.Number} is {record.Change.State}; {(rollback ? "rollback steps are reported while it is implemented" : "steps are reported once it is scheduled")}.");
+        },
+        record =>
+        {
+            var list = rollback ? record.RollbackSteps : record.Steps;
+            if (list.FirstOrDefault(p => p.StepId == stepId) is { } latest && latest.Status == status && latest.Note == note && latest.By == userId)
+            {
+                return null;
+            }
+
+            var progress = new StepProgress(stepId!, status, string.IsNullOrWhiteSpace(note) ? null : note, userId, _time.GetUtcNow());
+            var updated = list.Where(p => p.StepId != stepId).Append(progress).OrderBy(p => StepOrder(p.StepId)).ToList();
+            return rollback ? record with { RollbackSteps = updated } : record with { Steps = updated };
+        }, cancellationToken);
+        if (!result.Result.IsOk || !result.Changed)
+        {
+            return result.Result;
+        }
+
+        var changed = result.Result.Value!;
+        await AddTimelineAsync(changed.Number, userId, rollback ? "rollback-step.reported" : "step.reported", $"{stepId} {status}{(string.IsNullOrWhiteSpace(note) ? string.Empty : ": " + note)}", cancellationToken);
+        if (changed.Change.State == ChangeState.Implement)
+        {
+            await _runtime.DeliverAsync(
+                new StimulusRequest(
+                    rollback ? ChangeStimuli.RollbackStepReport : ChangeStimuli.StepReport,
+                    ChangeStimuli.ChangePayload(changed.Number),
+                    ChangeStimuli.StepInput(stepId!, status, note, userId),
+                    CorrelationId: changed.Number,
+                    Actor: userId),
+                cancellationToken);
+        }
+
+        return CommandResult.Ok((await _changes.FindAsync(changed.Change.Number, cancellationToken))!);
+    }
+
+    /// <summary>
+    /// Validates an implemented change: only in Implement, once every plan step is done, and before the hard
+    /// rollback decision point. Validating twice is a no-op.
+    /// </summary>
+    public async Task<CommandResult<ChangeRecord>> ValidateAsync(string number, ChangeState expectedState, string? note, string userId, IReadOnlyCollection<string> roles, CancellationToken cancellationToken)
+    {
+        if (!HasAny(roles, Roles.Implementer, Roles.ChangeManager, Roles.Admin))
+        {
+            return CommandResult.Forbidden<ChangeRecord>("Only implementers and change managers validate changes.");
+        }
+
+        var now = _time.GetUtcNow();
+        var result = await UpdateAsync(number, record =>
+        {
+            if (record.Change.State != expectedState || record.Change.State != ChangeState.Implement)
+            {
+                return CommandResult.Conflict<ChangeRecord>("state", $"{record.Number} is {record.Change.State}; only a change being implemented is validated.");
+            }
+
+            var pending = record.Change.ImplementationPlan.Steps.Select((_, i) => ChangeStimuli.StepId(i))
+                .Where(id => record.Steps.FirstOrDefault(p => p.StepId == id)?.Status != StepStatus.Done).ToList();
+            if (pending.Count > 0 && record.ValidatedAt is null)
+            {
+                return CommandResult.Invalid<ChangeRecord>("steps", ErrorCodes.Required, $"Every step must be done before validation; not done: {string.Join(", ", pending)}.");
+            }
+
+            var deadline = record.Change.RollbackDecisionPoint ?? record.Change.Window?.End;
+            return record.ValidatedAt is null && deadline is { } d && now >= d
+                ? CommandResult.Conflict<ChangeRecord>("rollbackDecisionPoint", $"The hard rollback decision point ({d:O}) has passed; the change is being rolled back.")
+                : null;
+        },
+        record => record.ValidatedAt is not null ? null : record with { ValidatedAt = now, ValidatedBy = userId },
+        cancellationToken);
+        if (!result.Result.IsOk || !result.Changed)
+        {
+            return result.Result;
+        }
+
+        var changed = result.Result.Value!;
+        await AddTimelineAsync(changed.Number, userId, "change.validated", string.IsNullOrWhiteSpace(note) ? "Implementation validated." : $"Implementation validated: {note}", cancellationToken);
+        await _runtime.DeliverAsync(
+            new StimulusRequest(ChangeStimuli.Validated, ChangeStimuli.ChangePayload(changed.Number), new JsonObject { ["by"] = userId, ["note"] = note }, CorrelationId: changed.Number, Actor: userId),
+            cancellationToken);
+        return CommandResult.Ok((await _changes.FindAsync(changed.Change.Number, cancellationToken))!);
+    }
+
+    /// <summary>Cancels a change before implementation: its workflow is cancelled and its open tasks closed.</summary>
+    public async Task<CommandResult<ChangeRecord>> CancelAsync(string number, ChangeState expectedState, string? reason, string userId, IReadOnlyCollection<string> roles, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(reason))
+        {
+            return CommandResult.Invalid<ChangeRecord>("reason", ErrorCodes.Required, "A reason for canceling is required.");
+        }
+
+        var found = await FindAsync(number, cancellationToken);
+        if (found is not null && !IsOwner(found, userId) && !HasAny(roles, Roles.ChangeManager, Roles.Admin))
+        {
+            return CommandResult.Forbidden<ChangeRecord>($"Only the requestor of {found.Number} or a change manager cancels it.");
+        }
+
+        CommandResult<ChangeRecord>? refused = null;
+        var result = await UpdateAsync(number, _ => null, record =>
+        {
+            var moved = record.Change.Transition(expectedState, ChangeState.Canceled, _time.GetUtcNow(), userId, note: reason);
+            if (moved.IsApplied)
+            {
+                return record with { Change = moved.Change };
+            }
+
+            refused = moved.Status == TransitionStatus.Invalid
+                ? CommandResult.Invalid<ChangeRecord>(moved.Errors)
+                : new CommandResult<ChangeRecord>(CommandStatus.Conflict, null, moved.Errors);
+            return null;
+        }, cancellationToken);
+        if (refused is not null)
+        {
+            return refused;
+        }
+
+        if (!result.Result.IsOk || !result.Changed)
+        {
+            return result.Result;
+        }
+
+        var changed = result.Result.Value!;
+        await AddTimelineAsync(changed.Number, userId, "change.canceled", $"Canceled: {reason}", cancellationToken);
+        if (changed.WorkflowInstanceId is { } instanceId)
+        {
+            await _runtime.CancelAsync(instanceId, cancellationToken, userId);
+        }
+
+        var now = _time.GetUtcNow();
+        var open = await _tasks.ListAsync(new HumanTaskQuery(SubjectId: changed.Number, Status: HumanTaskStatus.Open, Take: 1000), cancellationToken);
+        foreach (var task in open.Items)
+        {
+            try
+            {
+                await _tasks.UpdateAsync(task with { Status = HumanTaskStatus.Canceled, CompletedAt = now, Version = task.Version + 1 }, task.Version, cancellationToken);
+            }
+            catch (ConcurrencyConflictException)
+            {
+                // Someone completed or reassigned it at the same moment; the workflow is cancelled either way.
+            }
+        }
+
+        return CommandResult.Ok(changed);
+    }
+
+    private async Task<StandardTemplate?> CheckStandardAsync(ChangeRecord record, PathErrors errors, CancellationToken cancellationToken)
+    {
+        if (record.TemplateId is not { } templateId)
+        {
+            errors.Add("templateId", ErrorCodes.Required, "A standard change must instantiate a standard-change template from the catalogue.");
+            return null;
+        }
+
+        var template = await _catalog.FindTemplateAsync(templateId, cancellationToken);
+        if (template is null)
+        {
+            errors.Add("templateId", ErrorCodes.Unknown, $"No standard-change template '{templateId}' is in the catalogue.");
+            return null;
+        }
+
+        if (record.Change.RiskRegister.OverallLevel(_catalog.RiskScale) is { } level && level > template.MaxRiskLevel)
+        {
+            errors.Add("riskRegister", ErrorCodes.OutOfRange, $"The change's risk is {level}; template '{template.Id}' covers {template.MaxRiskLevel} risk at most, so it needs a normal change.");
+        }
+
+        var services = record.Change.Impact?.ServiceIds ?? [];
+        for (var i = 0; i < services.Count; i++)
+        {
+            if (template.ServiceIds.Count > 0 && !template.ServiceIds.Contains(services[i]))
+            {
+                errors.Add(PathErrors.Index("impact.serviceIds", i), ErrorCodes.NotAllowed, $"Template '{template.Id}' does not cover the service '{services[i]}'.");
+            }
+        }
+
+        var conflicts = await DetectConflicts.FindAsync(record, _changes, _catalog, cancellationToken);
+        foreach (var conflict in conflicts)
+        {
+            errors.Add("window", ErrorCodes.Conflict, $"A standard change may not run into {conflict}.");
+        }
+
+        return template;
+    }
+
+    private async Task<(CommandResult<ChangeRecord> Result, bool Changed)> UpdateAsync(
+        string number,
+        Func<ChangeRecord, CommandResult<ChangeRecord>?> check,
+        Func<ChangeRecord, ChangeRecord?> change,
+        CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var record = await FindAsync(number, cancellationToken);
+            if (record is null)
+            {
+                return (CommandResult.NotFound<ChangeRecord>("number", $"No change '{number}'."), false);
+            }
+
+            if (check(record) is { } refused)
+            {
+                return (refused, false);
+            }
+
+            var updated = change(record);
+            if (updated is null)
+            {
+                return (CommandResult.Ok(record), false);
+            }
+
+            try
+            {
+                var next = updated with { Version = record.Version + 1, UpdatedAt = _time.GetUtcNow() };
+                await _changes.UpdateAsync(next, record.Version, cancellationToken);
+                return (CommandResult.Ok(next), true);
+            }
+            catch (ConcurrencyConflictException) when (attempt < MaxAttempts)
+            {
+                // A workflow run or another user wrote the change meanwhile; check again on the fresh version.
+            }
+            catch (ConcurrencyConflictException)
+            {
+                return (CommandResult.Conflict<ChangeRecord>("version", $"{number} keeps changing; try again."), false);
+            }
+        }
+    }
+
+    private async Task<ChangeRecord?> FindAsync(string number, CancellationToken cancellationToken) =>
+        ChangeNumber.TryParse(number, out var parsed) ? await _changes.FindAsync(parsed, cancellationToken) : null;
+
+    private async Task<ChangeRequestValidator> ValidatorAsync(CancellationToken cancellationToken) =>
+        new(_catalog.RiskScale, await _catalog.GetRegistryAsync(cancellationToken));
+
+    private Task AddTimelineAsync(string number, string actor, string action, string summary, CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow();
+        return _timeline.AddAsync(new TimelineEntry(Guid.CreateVersion7(now).ToString("N"), number, now, actor, action, summary), cancellationToken);
+    }
+
+    private static bool IsOwner(ChangeRecord record, string userId) => record.CreatedBy == userId || record.Change.Requestor?.Id == userId;
+
+    private static bool HasAny(IReadOnlyCollection<string> roles, params string[] wanted) => roles is not null && wanted.Any(roles.Contains);
+
+    private static int StepOrder(string id) => int.TryParse(id[(id.IndexOf('-', StringComparison.Ordinal) + 1)..], out var n) ? n : int.MaxValue;
+}

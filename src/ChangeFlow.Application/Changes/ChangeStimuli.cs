@@ -1,0 +1,61 @@
+using System.Text.Json.Nodes;
+
+namespace ChangeFlow.Application.Changes;
+
+/// <summary>
+/// The stimuli that drive change workflows from outside: their bookmark names and payload shapes. The API and the
+/// services deliver them with <see cref="Workflows.WorkflowRuntime.DeliverAsync"/>; the activities wait on them.
+/// A stimulus matches a bookmark when name and payload are equal (hash of name + canonical payload).
+/// </summary>
+public static class ChangeStimuli
+{
+    /// <summary>
+    /// A person completed a human task. Payload <c>{"groupId": "..."}</c> (the tasks one activity created);
+    /// input <c>{"taskId", "outcome", "comment", "by", "data"}</c>.
+    /// </summary>
+    public const string HumanTask = "ChangeFlow.HumanTask";
+
+    /// <summary>
+    /// An implementer reported a plan step. Payload <c>{"change": "RFC-2026-014"}</c>; input
+    /// <c>{"stepId": "step-3", "status": "Done" | "Failed", "note", "by"}</c>. The progress itself is already stored on
+    /// the change; the stimulus wakes the waiting activity.
+    /// </summary>
+    public const string StepReport = "ChangeFlow.StepReport";
+
+    /// <summary>A rollback step was reported. Payload <c>{"change"}</c>; input as <see cref="StepReport"/> with ids <c>rb-1</c>, <c>rb-2</c>...</summary>
+    public const string RollbackStepReport = "ChangeFlow.RollbackStepReport";
+
+    /// <summary>The implementation was validated. Payload <c>{"change"}</c>; input <c>{"by", "note"}</c>.</summary>
+    public const string Validated = "ChangeFlow.Validated";
+
+    /// <summary>The payload of <see cref="HumanTask"/> stimuli and bookmarks.</summary>
+    public static JsonObject TaskPayload(string groupId) => new() { ["groupId"] = groupId };
+
+    /// <summary>The payload of <see cref="StepReport"/>, <see cref="RollbackStepReport"/> and <see cref="Validated"/>.</summary>
+    public static JsonObject ChangePayload(string changeNumber) => new() { ["change"] = changeNumber };
+
+    /// <summary>The input of a <see cref="HumanTask"/> stimulus.</summary>
+    public static JsonObject TaskInput(string taskId, string outcome, string? comment, string by, JsonObject? data = null) => new()
+    {
+        ["taskId"] = taskId,
+        ["outcome"] = outcome,
+        ["comment"] = comment,
+        ["by"] = by,
+        ["data"] = data?.DeepClone(),
+    };
+
+    /// <summary>The input of a step report stimulus.</summary>
+    public static JsonObject StepInput(string stepId, StepStatus status, string? note, string by) => new()
+    {
+        ["stepId"] = stepId,
+        ["status"] = status.ToString(),
+        ["note"] = note,
+        ["by"] = by,
+    };
+
+    /// <summary>The id of implementation plan step <paramref name="index"/> (0-based): <c>step-1</c>, <c>step-2</c>...</summary>
+    public static string StepId(int index) => $"step-{index + 1}";
+
+    /// <summary>The id of rollback step <paramref name="index"/> (0-based): <c>rb-1</c>, <c>rb-2</c>...</summary>
+    public static string RollbackStepId(int index) => $"rb-{index + 1}";
+}

@@ -1,0 +1,159 @@
+using System.Text.Json.Nodes;
+using ChangeFlow.Application.Changes;
+using ChangeFlow.Application.Common;
+using ChangeFlow.Application.Security;
+using ChangeFlow.Application.Workflows;
+using ChangeFlow.Domain.Common;
+
+namespace ChangeFlow.Application.Tasks;
+
+/// <summary>
+/// The task inbox: a user's tasks, completing one (which resumes the workflow that waits for it) and reassigning.
+/// Only the assignee completes a task; the change's requestor never completes a task that excludes them, whoever it
+/// is assigned to; completing the same task again with the same outcome is a no-op.
+/// </summary>
+public sealed class TaskService
+{
+    private readonly IHumanTaskStore _tasks;
+    private readonly IUserDirectory _users;
+    private readonly WorkflowRuntime _runtime;
+    private readonly ITimelineStore _timeline;
+    private readonly TimeProvider _time;
+
+    /// <summary>Creates the service.</summary>
+    public TaskService(IHumanTaskStore tasks, IUserDirectory users, WorkflowRuntime runtime, ITimelineStore timeline, TimeProvider time)
+    {
+        _tasks = tasks;
+        _users = users;
+        _runtime = runtime;
+        _timeline = timeline;
+        _time = time;
+    }
+
+    /// <summary>The tasks assigned to <paramref name="userId"/>: open ones by due time, then the rest newest first.</summary>
+    public Task<Page<HumanTask>> ListForUserAsync(string userId, HumanTaskStatus? status, int skip, int take, CancellationToken cancellationToken) =>
+        _tasks.ListAsync(new HumanTaskQuery(AssigneeUserId: userId, Status: status, Skip: Math.Max(0, skip), Take: Math.Clamp(take, 1, 200)), cancellationToken);
+
+    /// <summary>A task; its assignee, change managers and admins may read it.</summary>
+    public async Task<CommandResult<HumanTask>> GetAsync(string taskId, string userId, IReadOnlyCollection<string> roles, CancellationToken cancellationToken)
+    {
+        var task = await _tasks.FindAsync(taskId, cancellationToken);
+        if (task is null)
+        {
+            return CommandResult.NotFound<HumanTask>("taskId", $"No task '{taskId}'.");
+        }
+
+        return task.AssigneeUserId == userId || IsManager(roles) ? CommandResult.Ok(task) : CommandResult.Forbidden<HumanTask>("The task is assigned to someone else.");
+    }
+
+    /// <summary>
+    /// Completes an open task with one of its outcomes: checks assignee, exclusion, outcome and comment, then
+    /// delivers the <see cref="ChangeStimuli.HumanTask"/> stimulus with the caller as actor.
+    /// </summary>
+    public async Task<CommandResult<HumanTask>> CompleteAsync(string taskId, string? outcome, string? comment, JsonObject? data, string userId, IReadOnlyCollection<string> roles, CancellationToken cancellationToken)
+    {
+        var task = await _tasks.FindAsync(taskId, cancellationToken);
+        if (task is null)
+        {
+            return CommandResult.NotFound<HumanTask>("taskId", $"No task '{taskId}'.");
+        }
+
+        if (task.ExcludedUserIds.Contains(userId))
+        {
+            return new CommandResult<HumanTask>(CommandStatus.Forbidden, null, [new DomainError("by", ErrorCodes.SelfApproval, $"{userId} requested {task.SubjectId} and may not decide on it.")]);
+        }
+
+        if (task.AssigneeUserId != userId)
+        {
+            return CommandResult.Forbidden<HumanTask>($"Task {task.Id} is assigned to {task.AssigneeUserId}, not to {userId}.");
+        }
+
+        if (task.Status != HumanTaskStatus.Open)
+        {
+            return task.Status == HumanTaskStatus.Completed && task.CompletedBy == userId && task.Outcome == outcome && (task.Comment ?? string.Empty) == (comment ?? string.Empty)
+                ? CommandResult.Ok(task)
+                : CommandResult.Conflict<HumanTask>("status", $"Task {task.Id} is {task.Status}{(task.Outcome is null ? string.Empty : $" ({task.Outcome})")}; only an open task is completed.");
+        }
+
+        if (string.IsNullOrWhiteSpace(outcome) || !task.Outcomes.Contains(outcome, StringComparer.Ordinal))
+        {
+            return CommandResult.Invalid<HumanTask>("outcome", string.IsNullOrWhiteSpace(outcome) ? ErrorCodes.Required : ErrorCodes.Invalid, $"The outcome must be one of {string.Join(", ", task.Outcomes)}.");
+        }
+
+        if (task.CommentRequiredFor.Contains(outcome, StringComparer.Ordinal) && string.IsNullOrWhiteSpace(comment))
+        {
+            return CommandResult.Invalid<HumanTask>("comment", ErrorCodes.Required, $"{outcome} needs a comment saying why.");
+        }
+
+        await _runtime.DeliverAsync(
+            new StimulusRequest(
+                ChangeStimuli.HumanTask,
+                ChangeStimuli.TaskPayload(task.GroupId),
+                ChangeStimuli.TaskInput(task.Id, outcome, string.IsNullOrWhiteSpace(comment) ? null : comment, userId, data),
+                InstanceId: task.InstanceId,
+                Actor: userId),
+            cancellationToken);
+        return CommandResult.Ok((await _tasks.FindAsync(task.Id, cancellationToken))!);
+    }
+
+    /// <summary>
+    /// Gives an open task to someone else: change managers, admins and the current assignee may; never to a user the
+    /// task excludes, nor to someone who already has a task of the same decision.
+    /// </summary>
+    public async Task<CommandResult<HumanTask>> ReassignAsync(string taskId, string? toUser, string userId, IReadOnlyCollection<string> roles, CancellationToken cancellationToken)
+    {
+        var task = await _tasks.FindAsync(taskId, cancellationToken);
+        if (task is null)
+        {
+            return CommandResult.NotFound<HumanTask>("taskId", $"No task '{taskId}'.");
+        }
+
+        if (task.AssigneeUserId != userId && !IsManager(roles))
+        {
+            return CommandResult.Forbidden<HumanTask>("Only the assignee, a change manager or an admin reassigns a task.");
+        }
+
+        if (task.Status != HumanTaskStatus.Open)
+        {
+            return CommandResult.Conflict<HumanTask>("status", $"Task {task.Id} is {task.Status}; only an open task is reassigned.");
+        }
+
+        var target = string.IsNullOrWhiteSpace(toUser) ? null : await _users.FindAsync(toUser, cancellationToken);
+        if (target is not { IsActive: true })
+        {
+            return CommandResult.Invalid<HumanTask>("assignee", ErrorCodes.Unknown, $"No active user '{toUser}'.");
+        }
+
+        if (task.ExcludedUserIds.Contains(target.Id))
+        {
+            return CommandResult.Invalid<HumanTask>("assignee", ErrorCodes.SelfApproval, $"{target.Id} requested {task.SubjectId} and may not decide on it.");
+        }
+
+        var siblings = await _tasks.ListAsync(new HumanTaskQuery(GroupId: task.GroupId, Take: 1000), cancellationToken);
+        if (siblings.Items.Any(t => t.Id != task.Id && t.AssigneeUserId == target.Id))
+        {
+            return CommandResult.Invalid<HumanTask>("assignee", ErrorCodes.Duplicate, $"{target.Id} already has a task in this decision; one person counts once.");
+        }
+
+        if (target.Id == task.AssigneeUserId)
+        {
+            return CommandResult.Ok(task);
+        }
+
+        var moved = task with { AssigneeUserId = target.Id, AssignedVia = $"reassigned by {userId} from {task.AssigneeUserId}", Version = task.Version + 1 };
+        try
+        {
+            await _tasks.UpdateAsync(moved, task.Version, cancellationToken);
+        }
+        catch (ConcurrencyConflictException)
+        {
+            return CommandResult.Conflict<HumanTask>("version", $"Task {task.Id} changed meanwhile; reload it.");
+        }
+
+        var now = _time.GetUtcNow();
+        await _timeline.AddAsync(new TimelineEntry(Guid.CreateVersion7(now).ToString("N"), task.SubjectId, now, userId, "task.reassigned", $"'{task.Title}' reassigned from {task.AssigneeUserId} to {target.Id}.", task.InstanceId, task.ActivityId), cancellationToken);
+        return CommandResult.Ok(moved);
+    }
+
+    private static bool IsManager(IReadOnlyCollection<string> roles) => roles is not null && (roles.Contains(Roles.ChangeManager) || roles.Contains(Roles.Admin));
+}
