@@ -54,11 +54,24 @@ public static class ChangeFlowServices
         services.AddSingleton(ChangeEnablementActivities.CreateRegistry());
         services.AddSingleton<IWorkflowGlobals, ChangeWorkflowGlobals>();
 
-        // Change enablement use cases; they need the change, task, timeline, reference, sequence, improvement and user
-        // ports, which the persistence and security registrations provide.
-        services.AddSingleton<ChangeCatalog>();
-        services.AddSingleton<ChangeService>();
-        services.AddSingleton<TaskService>();
+        // Change enablement use cases. They need the change, task, timeline, reference, sequence, improvement and user
+        // ports, which the persistence and security registrations provide; factories keep start-up validation from
+        // failing on a host that does not serve changes.
+        services.AddSingleton(sp => new ChangeCatalog(sp.GetRequiredService<IReferenceStore>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new ChangeService(
+            sp.GetRequiredService<IChangeStore>(),
+            sp.GetRequiredService<ITimelineStore>(),
+            sp.GetRequiredService<IHumanTaskStore>(),
+            sp.GetRequiredService<Application.Security.IUserDirectory>(),
+            sp.GetRequiredService<ChangeCatalog>(),
+            sp.GetRequiredService<WorkflowRuntime>(),
+            sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new TaskService(
+            sp.GetRequiredService<IHumanTaskStore>(),
+            sp.GetRequiredService<Application.Security.IUserDirectory>(),
+            sp.GetRequiredService<WorkflowRuntime>(),
+            sp.GetRequiredService<ITimelineStore>(),
+            sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new WorkflowLoader(sp.GetRequiredService<ActivityRegistry>()));
         services.AddSingleton<IWorkflowDefinitionStore, EfWorkflowDefinitionStore>();
         services.AddSingleton<IWorkflowInstanceStore, EfWorkflowInstanceStore>();
