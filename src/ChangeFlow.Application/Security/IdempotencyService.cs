@@ -58,7 +58,7 @@ public sealed class IdempotencyService
             ExpiresAt = now + _options.Retention,
         };
 
-        // Two rounds at most: an expired record found in the first is deleted and the key claimed afresh.
+        // Two rounds at most: an expired record, or one whose request was lost in flight, is deleted and the key claimed afresh.
         for (var attempt = 0; ; attempt++)
         {
             var existing = await _store.TryBeginAsync(record, cancellationToken);
@@ -67,7 +67,8 @@ public sealed class IdempotencyService
                 return new IdempotencyOutcome(IdempotencyDecision.Proceed, null);
             }
 
-            if (existing.ExpiresAt <= now && attempt == 0)
+            var lost = existing.CompletedAt is null && existing.CreatedAt + _options.InFlightTimeout <= now;
+            if ((existing.ExpiresAt <= now || lost) && attempt == 0)
             {
                 await _store.DeleteAsync(userId, key, cancellationToken);
                 continue;

@@ -85,6 +85,14 @@ public sealed class IdempotencyOptions
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan PurgeInterval { get; set; } = TimeSpan.FromHours(1);
 
+    /// <summary>
+    /// A first request still unanswered after this long counts as lost (its node died): the key is free again instead
+    /// of answering 409 until the record expires.
+    /// </summary>
+    /// <value>The default is 2 min.</value>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan InFlightTimeout { get; set; } = TimeSpan.FromMinutes(2);
+
     /// <summary>Responses larger than this are answered but not stored (a retry then runs again).</summary>
     /// <value>The default is 1 MiB.</value>
     [Range(1_024, 64 * 1024 * 1024)]

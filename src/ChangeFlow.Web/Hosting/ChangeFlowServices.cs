@@ -104,6 +104,7 @@ public static class ChangeFlowServices
             services.AddHostedService<RuntimeSweeper>();
         }
 
+        services.AddChangeFlowSecurity(configuration);
         services.AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>("database", tags: ["ready"])
             .AddCheck<JobStorageHealthCheck>("hangfire", tags: ["ready"]);
@@ -150,5 +151,6 @@ public static class ChangeFlowServices
             outcomes.Count(o => o.Result == "added"),
             outcomes.Count(o => o.Result == "unchanged"),
             outcomes.Count(o => o.Result == "invalid"));
+        await services.BootstrapSecurityAsync(cancellationToken);
     }
 }
