@@ -6,13 +6,13 @@ namespace ChangeFlow.Web.Tests.Support;
 /// <summary>Assertions on responses that show the body when they fail.</summary>
 public static class HttpAssert
 {
-    /// <summary>Asserts the status and returns the JSON body (null when empty).</summary>
+    /// <summary>Asserts the status and returns the JSON body (null when empty or not JSON).</summary>
     public static async Task<JsonNode?> StatusAsync(HttpStatusCode expected, HttpResponseMessage response)
     {
         ArgumentNullException.ThrowIfNull(response);
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == expected, $"Expected {(int)expected} but got {(int)response.StatusCode} from {response.RequestMessage?.Method} {response.RequestMessage?.RequestUri}: {body}");
-        return body.Length == 0 ? null : JsonNode.Parse(body);
+        return body.Length == 0 || response.Content.Headers.ContentType?.MediaType?.EndsWith("json", StringComparison.Ordinal) != true ? null : JsonNode.Parse(body);
     }
 
     /// <summary>Asserts a 400 problem whose <c>errors</c> name <paramref name="path"/> with <paramref name="code"/>.</summary>
