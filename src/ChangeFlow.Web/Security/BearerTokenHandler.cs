@@ -32,7 +32,21 @@ internal sealed class BearerTokenHandler : AuthenticationHandler<AuthenticationS
             return AuthenticateResult.NoResult();
         }
 
-        var authentication = await _users.AuthenticateTokenAsync(header[Prefix.Length..].Trim(), Context.RequestAborted);
+        TokenAuthentication? authentication;
+        try
+        {
+            authentication = await _users.AuthenticateTokenAsync(header[Prefix.Length..].Trim(), Context.RequestAborted);
+        }
+#pragma warning disable CA1031 // Any store failure: the token is unchecked, not the request broken.
+        catch (Exception ex) when (ex is not OperationCanceledException)
+#pragma warning restore CA1031
+        {
+            // The authorization middleware authenticates even for anonymous endpoints; with the database down,
+            // /health/ready must still answer its 503 instead of failing here.
+            Logger.LogWarning(ex, "An API token could not be checked.");
+            return AuthenticateResult.Fail("The token could not be checked now; try again.");
+        }
+
         if (authentication is null)
         {
             return AuthenticateResult.Fail("The token is unknown, revoked or expired, or its user is deactivated.");

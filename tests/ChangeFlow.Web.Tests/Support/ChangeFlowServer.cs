@@ -167,6 +167,7 @@ public sealed class ChangeFlowServer : IAsyncDisposable
             settings[key] = value;
         }
 
+        HangfireStatics.Initialize();
         Logs = new LogCapture();
         var builder = ChangeFlowHost.CreateBuilder([], b =>
         {
@@ -177,6 +178,7 @@ public sealed class ChangeFlowServer : IAsyncDisposable
         var app = builder.Build();
         try
         {
+            HangfireStatics.Detach(app.Services);
             await app.PrepareAsync();
             await app.StartAsync();
         }
