@@ -3,6 +3,7 @@ using ChangeFlow.Application.Workflows;
 using ChangeFlow.Engine.Activities;
 using ChangeFlow.Engine.Execution;
 using ChangeFlow.Engine.Loading;
+using ChangeFlow.Web.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace ChangeFlow.Web.Api;
@@ -53,7 +54,7 @@ public static class WorkflowDefinitionsApi
             }
 
             return change.Version is null ? InvalidDefinition(change.Problems) : TypedResults.Ok(Summary(change.Version));
-        }).WithSummary("Saves a draft: replaces the latest unpublished version, or adds a new version.");
+        }).RequireAuthorization(Policies.ChangeManagement).WithSummary("Saves a draft: replaces the latest unpublished version, or adds a new version.");
 
         group.MapPost("/{definitionId}/publish", async Task<Results<Ok<object>, ValidationProblem, NotFound<ProblemDetailsBody>>> (string definitionId, int? version, WorkflowDefinitionService definitions, CancellationToken ct) =>
         {
@@ -64,7 +65,7 @@ public static class WorkflowDefinitionsApi
             }
 
             return change.Version is null ? InvalidDefinition(change.Problems) : TypedResults.Ok(Summary(change.Version));
-        }).WithSummary("Publishes a version (the latest when no version is given); new instances start on it, running ones stay on theirs.");
+        }).RequireAuthorization(Policies.ChangeManagement).WithSummary("Publishes a version (the latest when no version is given); new instances start on it, running ones stay on theirs.");
 
         group.MapPost("/{definitionId}/instances", async Task<Results<Created<InstanceSummary>, NotFound<ProblemDetailsBody>, BadRequest<ProblemDetailsBody>>> (string definitionId, StartInstanceBody? body, WorkflowRuntime runtime, CancellationToken ct) =>
         {
@@ -76,7 +77,7 @@ public static class WorkflowDefinitionsApi
                 RuntimeOutcome.NotFound => NotFoundProblem(result.Message!),
                 _ => TypedResults.BadRequest(new ProblemDetailsBody("Input rejected", result.Message, StatusCodes.Status400BadRequest)),
             };
-        }).WithSummary("Starts an instance of the published version.");
+        }).RequireAuthorization(Policies.ChangeManagement).WithSummary("Starts an instance of the published version.");
 
         return app;
     }

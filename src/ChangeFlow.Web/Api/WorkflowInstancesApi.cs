@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using ChangeFlow.Application.Workflows;
 using ChangeFlow.Engine.Execution;
+using ChangeFlow.Web.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace ChangeFlow.Web.Api;
@@ -86,13 +87,14 @@ public static class WorkflowInstancesApi
 
         group.MapPost("/{instanceId}/bookmarks/{bookmarkId}/resume", async (string instanceId, string bookmarkId, ResumeBody? body, WorkflowRuntime runtime, CancellationToken ct) =>
             ToResult(await runtime.ResumeAsync(instanceId, bookmarkId, body?.Input, ct)))
-            .WithSummary("Resumes one bookmark; a consumed bookmark gives 409.");
+            .RequireAuthorization(Policies.ChangeManagement).WithSummary("Resumes one bookmark; a consumed bookmark gives 409.");
 
         group.MapPost("/{instanceId}/cancel", async (string instanceId, WorkflowRuntime runtime, CancellationToken ct) =>
             ToResult(await runtime.CancelAsync(instanceId, ct)))
-            .WithSummary("Cancels an instance and withdraws its timers.");
+            .RequireAuthorization(Policies.ChangeManagement).WithSummary("Cancels an instance and withdraws its timers.");
 
-        var stimuli = app.MapGroup("/api/stimuli").WithTags("Stimuli");
+        // Stimuli wake waiting workflows and dead letters show their payloads: change management only.
+        var stimuli = app.MapGroup("/api/stimuli").WithTags("Stimuli").RequireAuthorization(Policies.ChangeManagement);
         stimuli.MapPost("/", async Task<Results<Ok<StimulusResult>, Accepted<StimulusResult>, ValidationProblem>> (StimulusBody body, WorkflowRuntime runtime, CancellationToken ct) =>
         {
             if (string.IsNullOrWhiteSpace(body.Name))

@@ -84,37 +84,34 @@ public static class ChangeFlowServices
             sp.GetRequiredService<IBackgroundJobClient>(), sp.GetRequiredService<JobStorage>(), sp.GetRequiredService<TimeProvider>(), jobs.HeartbeatInterval * 3));
         services.AddTransient<WorkflowJobs>();
 
-        services.AddHangfire((sp, config) =>
+        // The storage is this host's own singleton, not Hangfire's process-wide JobStorage.Current (which AddHangfire
+        // would otherwise hand out): several hosts in one process, as in the API tests, must not share or swap storages.
+        services.AddSingleton<JobStorage>(_ =>
         {
-            config.SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
-                .UseSimpleAssemblyNameTypeSerializer()
-                .UseRecommendedSerializerSettings();
             if (database.Provider == DatabaseProvider.PostgreSql)
             {
-                config.UsePostgreSqlStorage(
-                    c => c.UseNpgsqlConnection(connectionString),
-                    new PostgreSqlStorageOptions
-                    {
-                        SchemaName = jobs.Schema,
-                        PrepareSchemaIfNecessary = true,
-                        QueuePollInterval = jobs.QueuePollInterval,
-                        EnableLongPolling = true,
-                        // A node killed mid-job leaves it invisible this long; the sweep fires overdue timers sooner
-                        // (once the node has missed three heartbeats, see HangfireJobScheduler.IsPendingAsync).
-                        InvisibilityTimeout = TimeSpan.FromMinutes(5),
-                    });
+                var postgres = new PostgreSqlStorageOptions
+                {
+                    SchemaName = jobs.Schema,
+                    PrepareSchemaIfNecessary = true,
+                    QueuePollInterval = jobs.QueuePollInterval,
+                    EnableLongPolling = true,
+                    // A node killed mid-job leaves it invisible this long; the sweep fires overdue timers sooner
+                    // (once the node has missed three heartbeats, see HangfireJobScheduler.IsPendingAsync).
+                    InvisibilityTimeout = TimeSpan.FromMinutes(5),
+                };
+                return new PostgreSqlStorage(new Hangfire.PostgreSql.Factories.NpgsqlConnectionFactory(connectionString!, postgres, null), postgres);
             }
-            else
-            {
-                config.UseSQLiteStorage(
-                    Path.Combine(dataDirectory, "hangfire.db"),
-                    new SQLiteStorageOptions
-                    {
-                        QueuePollInterval = jobs.QueuePollInterval,
-                        InvisibilityTimeout = TimeSpan.FromMinutes(5),
-                    });
-            }
+
+            return new SQLiteStorage(
+                Path.Combine(dataDirectory, "hangfire.db"),
+                new SQLiteStorageOptions { QueuePollInterval = jobs.QueuePollInterval, InvisibilityTimeout = TimeSpan.FromMinutes(5) });
         });
+        services.AddHangfire((sp, config) => config
+            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+            .UseSimpleAssemblyNameTypeSerializer()
+            .UseRecommendedSerializerSettings()
+            .UseStorage(sp.GetRequiredService<JobStorage>()));
 
         if (jobs.ServerEnabled)
         {
@@ -130,6 +127,7 @@ public static class ChangeFlowServices
             services.AddHostedService<RuntimeSweeper>();
         }
 
+        services.AddChangeFlowSecurity(configuration);
         services.AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>("database", tags: ["ready"])
             .AddCheck<JobStorageHealthCheck>("hangfire", tags: ["ready"]);
@@ -182,5 +180,6 @@ public static class ChangeFlowServices
             outcomes.Count(o => o.Result == "added"),
             outcomes.Count(o => o.Result == "unchanged"),
             outcomes.Count(o => o.Result == "invalid"));
+        await services.BootstrapSecurityAsync(cancellationToken);
     }
 }

@@ -36,7 +36,11 @@ public sealed class NodeProcess : IAsyncDisposable
         BaseAddress = new Uri($"http://127.0.0.1:{port}/");
         _process = process;
         Http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+        Http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", AdminApiToken);
     }
+
+    /// <summary>The administrator token every test cluster configures (<c>ChangeFlow:Bootstrap:AdminApiToken</c>); <see cref="Http"/> sends it.</summary>
+    public const string AdminApiToken = "cfp_cluster-tests-admin-token-0123456789abcdef";
 
     /// <summary>The path of the web host this test assembly was built with (see the project file).</summary>
     public static string WebHostPath { get; } = FindWebHost();
@@ -47,7 +51,7 @@ public sealed class NodeProcess : IAsyncDisposable
 
     public Uri BaseAddress { get; }
 
-    /// <summary>A client for this node's API.</summary>
+    /// <summary>A client for this node's API, authenticated as the administrator.</summary>
     public HttpClient Http { get; }
 
     /// <summary>The process id, kept so that it can be reported after the process is gone.</summary>

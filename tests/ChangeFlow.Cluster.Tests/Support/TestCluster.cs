@@ -68,6 +68,10 @@ public sealed class TestCluster : IAsyncDisposable
             ["ChangeFlow__DataDirectory"] = Path.Combine(Directory, "data"),
             ["ChangeFlow__WorkflowsDirectory"] = WorkflowsDirectory,
             ["ChangeFlow__Hangfire__Dashboard"] = "false",
+
+            // The API needs a signed-in caller: the first node registers this token for the administrator it creates.
+            ["ChangeFlow__Bootstrap__AdminApiToken"] = NodeProcess.AdminApiToken,
+            ["ChangeFlow__Security__PasswordIterations"] = "1000",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {

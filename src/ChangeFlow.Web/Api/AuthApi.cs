@@ -1,0 +1,50 @@
+using System.Text.Json.Serialization;
+using ChangeFlow.Application.Security;
+using ChangeFlow.Web.Security;
+using Microsoft.AspNetCore.Authentication;
+
+namespace ChangeFlow.Web.Api;
+
+/// <summary>Browser sign-in: a cookie from an e-mail and password. Tools use API tokens instead.</summary>
+public static class AuthApi
+{
+    public static IEndpointRouteBuilder MapAuthApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/auth").WithTags("Authentication");
+        group.MapPost("/login", async (HttpContext context, UserService users) =>
+        {
+            var (body, problem) = await JsonBody.ReadAsync<LoginBody>(context.Request);
+            if (problem is not null)
+            {
+                return (IResult)problem;
+            }
+
+            var result = await users.VerifyPasswordAsync(body!.Email, body.Password, context.RequestAborted);
+            switch (result.Status)
+            {
+                case SignInStatus.LockedOut:
+                    return TypedResults.Problem("Too many failed sign-ins; password sign-in is paused for this user. Try again later.", statusCode: StatusCodes.Status429TooManyRequests, title: "Sign-in paused", type: "https://httpstatuses.io/429");
+                case SignInStatus.Failed:
+                    return TypedResults.Problem("The e-mail or password is not correct, or the user is deactivated.", statusCode: StatusCodes.Status401Unauthorized, title: "Sign-in failed", type: "https://httpstatuses.io/401");
+            }
+
+            var principal = ChangeFlowAuthentication.CreatePrincipal(result.User!, ChangeFlowAuthentication.CookieScheme);
+            await context.SignInAsync(ChangeFlowAuthentication.CookieScheme, principal, new AuthenticationProperties { IsPersistent = body.RememberMe ?? false });
+            return TypedResults.Ok(UserJson.From(result.User!));
+        }).AllowAnonymous().WithSummary("Signs in with e-mail and password and sets the HttpOnly sign-in cookie.");
+
+        group.MapPost("/logout", async (HttpContext context) =>
+        {
+            await context.SignOutAsync(ChangeFlowAuthentication.CookieScheme);
+            return TypedResults.NoContent();
+        }).AllowAnonymous().WithSummary("Signs out (removes the cookie); harmless when not signed in.");
+        return app;
+    }
+}
+
+/// <summary>The sign-in request.</summary>
+/// <param name="Email">The user's e-mail (any case).</param>
+/// <param name="Password">The password.</param>
+/// <param name="RememberMe">Keep the cookie across browser restarts (until the session lifetime ends).</param>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
+public sealed record LoginBody(string? Email, string? Password, bool? RememberMe);

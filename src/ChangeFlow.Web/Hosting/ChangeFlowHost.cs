@@ -1,0 +1,86 @@
+using ChangeFlow.Web.Api;
+using ChangeFlow.Web.Security;
+using Hangfire;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+
+namespace ChangeFlow.Web.Hosting;
+
+/// <summary>
+/// Builds the web host the way <c>Program.cs</c> runs it, so integration tests start exactly the same service on real
+/// Kestrel with only their settings, clock and loggers added.
+/// </summary>
+public static class ChangeFlowHost
+{
+    /// <summary>The address the service listens on when neither <c>urls</c> nor Kestrel endpoints are configured.</summary>
+    public const string DefaultUrl = "http://127.0.0.1:5080";
+
+    /// <summary>
+    /// Creates a builder with ChangeFlow's services. <paramref name="configure"/> runs first, so what it adds
+    /// (configuration sources, a <see cref="TimeProvider"/>, logger providers) is seen by every registration.
+    /// </summary>
+    public static WebApplicationBuilder CreateBuilder(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        configure?.Invoke(builder);
+
+        // Defaults live in code, so the service runs with no settings file at all; appsettings.json in the working
+        // directory, environment variables (ChangeFlow__Database__Provider=PostgreSql) and arguments override them.
+        var urls = builder.Configuration["urls"];
+        if (string.IsNullOrEmpty(urls) && !builder.Configuration.GetSection("Kestrel:Endpoints").Exists())
+        {
+            builder.WebHost.UseUrls(DefaultUrl);
+        }
+
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
+        builder.Logging.AddFilter("Hangfire.Storage.SQLite.ExpirationManager", LogLevel.Warning);
+        if (builder.Configuration.GetValue<bool>("ChangeFlow:Logging:Json"))
+        {
+            builder.Logging.AddJsonConsole(o => o.IncludeScopes = true);
+        }
+        else
+        {
+            builder.Logging.AddSimpleConsole(o =>
+            {
+                o.IncludeScopes = true;
+                o.SingleLine = true;
+                o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+                o.UseUtcTimestamp = true;
+            });
+        }
+
+        builder.Services.AddProblemDetails();
+        builder.Services.AddOpenApi();
+        builder.Services.AddChangeFlow(builder.Configuration);
+        return builder;
+    }
+
+    /// <summary>
+    /// Prepares the database (migrations, workflow import, first-start administrator) and maps the middleware and
+    /// endpoints. Call once, before <c>RunAsync</c> or <c>StartAsync</c>.
+    /// </summary>
+    public static async Task PrepareAsync(this WebApplication app, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        await app.Services.InitializeChangeFlowAsync(cancellationToken);
+
+        app.UseChangeFlowSecurity();
+        app.MapOpenApi().AllowAnonymous();
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") }).AllowAnonymous();
+        if (app.Services.GetRequiredService<IOptions<JobServerOptions>>().Value.Dashboard)
+        {
+            // Hangfire's own filters are replaced by the Admin policy (cookie or bearer sign-in), which works from any address.
+            app.MapHangfireDashboard("/hangfire", new DashboardOptions { Authorization = [], AsyncAuthorization = [] })
+                .RequireAuthorization(Policies.Admin);
+        }
+
+        app.MapAuthApi();
+        app.MapUsersApi();
+        app.MapWorkflowDefinitionsApi();
+        app.MapWorkflowInstancesApi();
+    }
+}
