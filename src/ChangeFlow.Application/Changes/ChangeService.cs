@@ -226,10 +226,11 @@ public sealed class ChangeService
             }
 
             var count = rollback ? record.Change.RollbackProcedure?.Steps.Count ?? 0 : record.Change.ImplementationPlan.Steps.Count;
-            var ids = Enumerable.Range(0, count).Select(i => rollback ? ChangeStimuli.RollbackStepId(i) : ChangeStimuli.StepId(i));
+            var ids = Enumerable.Range(0, count).Select(i => rollback ? ChangeStimuli.RollbackStepId(i) : record.Change.ImplementationPlan.IdOf(i)).ToList();
             if (stepId is null || !ids.Contains(stepId))
             {
-                return CommandResult.Invalid<ChangeRecord>("stepId", ErrorCodes.Unknown, $"{record.Number} has no step '{stepId}'; its steps are step-1..step-{record.Change.ImplementationPlan.Steps.Count} and rb-1..rb-{record.Change.RollbackProcedure?.Steps.Count ?? 0}.");
+                var plan = Enumerable.Range(0, record.Change.ImplementationPlan.Steps.Count).Select(record.Change.ImplementationPlan.IdOf);
+                return CommandResult.Invalid<ChangeRecord>("stepId", ErrorCodes.Unknown, $"{record.Number} has no step '{stepId}'; its steps are {string.Join(", ", plan)} and rollback steps rb-1..rb-{record.Change.RollbackProcedure?.Steps.Count ?? 0}.");
             }
 
             var allowed = rollback ? record.Change.State == ChangeState.Implement : record.Change.State is ChangeState.Scheduled or ChangeState.Implement;
@@ -288,7 +289,7 @@ public sealed class ChangeService
                 return CommandResult.Conflict<ChangeRecord>("state", $"{record.Number} is {record.Change.State}; only a change being implemented is validated.");
             }
 
-            var pending = record.Change.ImplementationPlan.Steps.Select((_, i) => ChangeStimuli.StepId(i))
+            var pending = record.Change.ImplementationPlan.Steps.Select((_, i) => record.Change.ImplementationPlan.IdOf(i))
                 .Where(id => record.Steps.FirstOrDefault(p => p.StepId == id)?.Status != StepStatus.Done).ToList();
             if (pending.Count > 0 && record.ValidatedAt is null)
             {

@@ -53,8 +53,6 @@ public static class ChangeStimuli
         ["by"] = by,
     };
 
-    /// <summary>The id of implementation plan step <paramref name="index"/> (0-based): <c>step-1</c>, <c>step-2</c>...</summary>
-    public static string StepId(int index) => $"step-{index + 1}";
 
     /// <summary>The id of rollback step <paramref name="index"/> (0-based): <c>rb-1</c>, <c>rb-2</c>...</summary>
     public static string RollbackStepId(int index) => $"rb-{index + 1}";

@@ -23,7 +23,7 @@ public sealed class Rfc2026014ScenarioTests : ChangeTestBase
         for (var i = 1; i < 12; i++)
         {
             await H.AdvanceToAsync(DemoData.Rfc2026014().ImplementationPlan.Steps[i].PlannedAt);
-            await H.ReportAsync(number, ChangeStimuli.StepId(i));
+            await H.ReportAsync(number, DemoData.Rfc2026014().ImplementationPlan.IdOf(i));
         }
 
         var validated = await H.Changes.ValidateAsync(number, ChangeState.Implement, "Lab manager created a sample, entered a result, generated a report", Implementer, H.RolesOf(Implementer), Ct);
@@ -56,7 +56,7 @@ public sealed class Rfc2026014ScenarioTests : ChangeTestBase
         for (var i = 1; i < 9; i++)
         {
             await H.AdvanceToAsync(DemoData.Rfc2026014().ImplementationPlan.Steps[i].PlannedAt);
-            await H.ReportAsync(number, ChangeStimuli.StepId(i));
+            await H.ReportAsync(number, DemoData.Rfc2026014().ImplementationPlan.IdOf(i));
         }
 
         // The lab manager's validation (step 10) never comes; nobody is online at 04:00.
@@ -131,7 +131,7 @@ public sealed class Rfc2026014ScenarioTests : ChangeTestBase
         Assert.Equal(ChangeState.Scheduled, (await H.ChangeAsync(number)).Change.State);
 
         await H.AdvanceToAsync(Wat(5, 23, 21, 30));
-        await H.ReportAsync(number, ChangeStimuli.StepId(0), by: Requestor);
+        await H.ReportAsync(number, DemoData.Rfc2026014().ImplementationPlan.IdOf(0), by: Requestor);
         Assert.Equal(ChangeState.Scheduled, (await H.ChangeAsync(number)).Change.State);
 
         await H.AdvanceToAsync(Wat(5, 23, 22, 0));

@@ -49,7 +49,7 @@ public sealed class AwaitCheckpoints : ChangeActivity
         var resolution = context.GetTimeSpan(ResolutionTime) ?? TimeSpan.FromMinutes(30);
         var steps = record.Change.ImplementationPlan.Steps;
         var progress = record.Steps.ToDictionary(p => p.StepId, StringComparer.Ordinal);
-        if (steps.Count > 0 && steps.Select((_, i) => ChangeStimuli.StepId(i)).All(id => progress.TryGetValue(id, out var p) && p.Status == StepStatus.Done))
+        if (steps.Count > 0 && steps.Select((_, i) => record.Change.ImplementationPlan.IdOf(i)).All(id => progress.TryGetValue(id, out var p) && p.Status == StepStatus.Done))
         {
             context.RemoveOwnBookmarks();
             AddTimeline(context, record.Number, "checkpoints.completed", $"All {steps.Count} steps are done.");
@@ -61,7 +61,7 @@ public sealed class AwaitCheckpoints : ChangeActivity
         var announced = context.State["announced"] as JsonArray ?? [];
         for (var i = 0; i < steps.Count; i++)
         {
-            var id = ChangeStimuli.StepId(i);
+            var id = record.Change.ImplementationPlan.IdOf(i);
             if (!steps[i].RequiredToProceed || !progress.TryGetValue(id, out var report) || report.Status != StepStatus.Failed)
             {
                 continue;
