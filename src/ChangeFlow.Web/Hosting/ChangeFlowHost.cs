@@ -82,5 +82,8 @@ public static class ChangeFlowHost
         app.MapUsersApi();
         app.MapWorkflowDefinitionsApi();
         app.MapWorkflowInstancesApi();
+        app.MapChangesApi();
+        app.MapTasksApi();
+        app.MapCatalogApi();
     }
 }

@@ -1,0 +1,174 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using ChangeFlow.Application.Changes;
+using ChangeFlow.Application.Changes.Catalog;
+using ChangeFlow.Application.Common;
+using ChangeFlow.Domain.Common;
+using ChangeFlow.Web.Security;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace ChangeFlow.Web.Api;
+
+/// <summary>
+/// The change catalogue people edit at run time: CAB boards, standard-change templates, configuration items,
+/// services, blackout windows and the routing table; plus each CAB meeting's agenda. Reading needs a signed-in user,
+/// writing the change management policy. Writes carry the version read (If-Match) and answer 409 when it is stale.
+/// </summary>
+public static class CatalogApi
+{
+    private static readonly Dictionary<string, string> KindsBySegment = new(StringComparer.Ordinal)
+    {
+        ["cab-boards"] = ReferenceKinds.CabBoard,
+        ["standard-templates"] = ReferenceKinds.StandardTemplate,
+        ["configuration-items"] = ReferenceKinds.ConfigurationItem,
+        ["services"] = ReferenceKinds.Service,
+        ["blackouts"] = ReferenceKinds.Blackout,
+    };
+
+    /// <summary>Maps the endpoints.</summary>
+    public static IEndpointRouteBuilder MapCatalogApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/catalog").WithTags("Catalogue");
+        group.MapGet("/{kind}", async (string kind, IReferenceStore store, CancellationToken ct) =>
+            KindsBySegment.TryGetValue(kind, out var k)
+                ? (IResult)TypedResults.Ok((await store.ListAsync(k, ct)).Select(View))
+                : UnknownKind(kind))
+            .WithSummary("Lists a kind: cab-boards, standard-templates, configuration-items, services, blackouts.");
+        group.MapGet("/{kind}/{id}", async (string kind, string id, IReferenceStore store, CancellationToken ct) =>
+        {
+            if (!KindsBySegment.TryGetValue(kind, out var k))
+            {
+                return UnknownKind(kind);
+            }
+
+            return await store.FindAsync(k, id, ct) is { } doc ? (IResult)WithVersion(TypedResults.Ok(View(doc)), doc.Version) : NotFound($"No {kind} entry '{id}'.");
+        }).WithSummary("Gets one entry; the ETag is its version.");
+        group.MapPut("/{kind}/{id}", async (string kind, string id, HttpRequest request, ChangeCatalog catalog, HttpCurrentUser user, CancellationToken ct) =>
+                KindsBySegment.TryGetValue(kind, out var k) ? await PutAsync(k, id, request, catalog, user, ct) : (IResult)UnknownKind(kind))
+            .RequireAuthorization(Policies.ChangeManagement)
+            .WithSummary("Creates (If-None-Match: *, or no header) or replaces (If-Match: \"version\") an entry; 400 with paths when invalid, 409 when stale.");
+        group.MapDelete("/{kind}/{id}", async (string kind, string id, IReferenceStore store, CancellationToken ct) =>
+            !KindsBySegment.TryGetValue(kind, out var k) ? (IResult)UnknownKind(kind)
+            : await store.DeleteAsync(k, id, ct) ? TypedResults.NoContent()
+            : NotFound($"No {kind} entry '{id}'."))
+            .RequireAuthorization(Policies.ChangeManagement)
+            .WithSummary("Deletes an entry.");
+
+        app.MapGet("/api/routing", async (IReferenceStore store, CancellationToken ct) =>
+            await store.FindAsync(ReferenceKinds.Routing, ChangeCatalog.RoutingId, ct) is { } doc
+                ? (IResult)WithVersion(TypedResults.Ok(View(doc)), doc.Version)
+                : NotFound("No routing table is stored; the defaults apply."))
+            .WithTags("Catalogue").WithSummary("The routing table: which workflow a submitted change starts.");
+        app.MapPut("/api/routing", (HttpRequest request, ChangeCatalog catalog, HttpCurrentUser user, CancellationToken ct) =>
+                PutAsync(ReferenceKinds.Routing, ChangeCatalog.RoutingId, request, catalog, user, ct))
+            .RequireAuthorization(Policies.ChangeManagement)
+            .WithTags("Catalogue").WithSummary("Replaces the routing table (If-Match: \"version\").");
+
+        app.MapGet("/api/cab-boards/{boardId}/agenda", AgendaAsync).WithTags("Catalogue")
+            .WithSummary("The agenda of a CAB board's meetings: ?meetingAt= one meeting, otherwise every upcoming one, with each change's risk, window and conflicts.");
+        return app;
+    }
+
+    private static async Task<IResult> PutAsync(string kind, string id, HttpRequest request, ChangeCatalog catalog, HttpCurrentUser user, CancellationToken ct)
+    {
+        long? expected = null;
+        var ifMatch = request.Headers.IfMatch.ToString();
+        if (!string.IsNullOrEmpty(ifMatch))
+        {
+            if (!long.TryParse(ifMatch.Trim().TrimStart('W', '/').Trim('"'), NumberStyles.None, CultureInfo.InvariantCulture, out var version))
+            {
+                return ApiResults.Invalid("If-Match", ErrorCodes.Invalid, "If-Match must be the quoted version of the entry, e.g. \"3\".");
+            }
+
+            expected = version;
+        }
+
+        // The catalogue's own parser checks the members, with their paths; here the body only has to be a JSON object.
+        var (body, problem) = await CommandBody.ReadAsync(request, emptyAllowed: false, CommandBody.AnyMember);
+        if (body is null)
+        {
+            return problem!;
+        }
+
+        var result = await catalog.PutAsync(kind, id, System.Text.Encoding.UTF8.GetString(body.Raw), expected, user.UserId, ct);
+        return ApiResults.From(result, doc => (IResult)WithVersion(TypedResults.Ok(View(doc)), doc.Version));
+    }
+
+    private static async Task<IResult> AgendaAsync(string boardId, DateTimeOffset? meetingAt, ChangeCatalog catalog, IChangeStore changes, TimeProvider time, CancellationToken ct)
+    {
+        var board = await catalog.FindBoardAsync(boardId, ct);
+        if (board is null)
+        {
+            return NotFound($"No CAB board '{boardId}'.");
+        }
+
+        var items = new List<ChangeRecord>();
+        for (var skip = 0; ; skip += 500)
+        {
+            var page = await changes.ListAsync(new ChangeQuery(CabBoardId: boardId, CabMeetingAt: meetingAt, Skip: skip, Take: 500), ct);
+            items.AddRange(page.Items);
+            if (page.Items.Count < 500)
+            {
+                break;
+            }
+        }
+
+        var now = time.GetUtcNow();
+        var meetings = items
+            .Where(r => r.CabMeetingAt is { } at && (meetingAt is not null || at >= now.AddHours(-12)))
+            .GroupBy(r => r.CabMeetingAt!.Value)
+            .OrderBy(g => g.Key);
+        var agenda = new List<object>();
+        foreach (var meeting in meetings)
+        {
+            var entries = new List<object>();
+            foreach (var record in meeting.OrderByDescending(r => r.Change.RiskRegister.OverallLevel(catalog.RiskScale)).ThenBy(r => r.Number, StringComparer.Ordinal))
+            {
+                entries.Add(new
+                {
+                    number = record.Number,
+                    title = record.Change.Title,
+                    type = record.Change.Type.ToString(),
+                    category = record.Change.Category.ToString(),
+                    state = record.Change.State.ToString(),
+                    overallRisk = record.Change.RiskRegister.OverallLevel(catalog.RiskScale)?.ToString(),
+                    requestor = record.Change.Requestor?.DisplayName,
+                    windowStart = record.Change.Window?.Start,
+                    windowEnd = record.Change.Window?.End,
+                    timeZone = record.Change.Window?.TimeZoneId,
+                    configurationItems = record.Change.Impact?.ConfigurationItemIds ?? [],
+                });
+            }
+
+            agenda.Add(new { meetingAt = meeting.Key, changes = entries });
+        }
+
+        return TypedResults.Ok(new { board = board.Id, name = board.Name, meetings = agenda });
+    }
+
+    private static object View(ReferenceDocument doc) => new
+    {
+        kind = doc.Kind,
+        id = doc.Id,
+        version = doc.Version,
+        updatedAt = doc.UpdatedAt,
+        updatedBy = doc.UpdatedBy,
+        document = JsonNode.Parse(doc.Json),
+    };
+
+    private static VersionedResult WithVersion(IResult inner, long version) => new(inner, version);
+
+    private static ProblemHttpResult UnknownKind(string kind) =>
+        TypedResults.Problem($"There is no catalogue '{kind}'; use one of {string.Join(", ", KindsBySegment.Keys)}.", statusCode: StatusCodes.Status404NotFound, title: "Not found");
+
+    private static ProblemHttpResult NotFound(string message) => TypedResults.Problem(message, statusCode: StatusCodes.Status404NotFound, title: "Not found");
+
+    internal sealed class VersionedResult(IResult inner, long version) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            httpContext.Response.Headers.ETag = $"\"{version.ToString(CultureInfo.InvariantCulture)}\"";
+            return inner.ExecuteAsync(httpContext);
+        }
+    }
+}

@@ -1,0 +1,344 @@
+using System.Globalization;
+using ChangeFlow.Application.Calendar;
+using ChangeFlow.Application.Changes;
+using ChangeFlow.Application.Changes.Dossier;
+using ChangeFlow.Application.Common;
+using ChangeFlow.Domain.Changes;
+using ChangeFlow.Domain.Common;
+using ChangeFlow.Web.Security;
+
+namespace ChangeFlow.Web.Api;
+
+/// <summary>
+/// Requests for change: create and submit the RFC dossier, read and list changes, report implementation and rollback
+/// steps, validate, cancel, the audit timeline, the deploy gate for pipelines and the forward schedule as iCalendar.
+/// Commands take the state the caller saw (<c>expectedState</c>) and answer 409 when the change has moved on.
+/// </summary>
+public static class ChangesApi
+{
+    /// <summary>The status of a closed deploy gate: 423 Locked, with the reason and, before the window, Retry-After.</summary>
+    public const int GateClosedStatus = StatusCodes.Status423Locked;
+
+    /// <summary>Maps the endpoints.</summary>
+    public static IEndpointRouteBuilder MapChangesApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/changes").WithTags("Changes");
+
+        group.MapPost("/", CreateAsync).RequireAuthorization(Policies.SubmitChanges).WithIdempotency()
+            .WithSummary("Creates a change from its RFC dossier ({ dossier, templateId?, submit? }); with submit=true it is routed and its workflow started at once. Returns the RFC number.");
+        group.MapGet("/", ListAsync)
+            .WithSummary("Lists changes, newest first: ?state=&type=&from=&to= (window overlapping [from, to)) &requestor=&skip=&take=.");
+        group.MapGet("/{number}", GetAsync).WithSummary("Gets a change: its dossier, state, workflow, CAB slot and step progress. The ETag is the record version.");
+        group.MapPost("/{number}/submit", SubmitAsync).RequireAuthorization(Policies.SubmitChanges).WithIdempotency()
+            .WithSummary("Submits a New change: { expectedState: \"New\" }.");
+        group.MapPost("/{number}/steps/{stepId}", (string number, string stepId, HttpRequest request, ChangeService changes, HttpCurrentUser user, CancellationToken ct) =>
+                ReportStepAsync(number, stepId, rollback: false, request, changes, user, ct))
+            .RequireAuthorization(Policies.Implementation).WithIdempotency()
+            .WithSummary("Reports an implementation step: { status: \"Done\"|\"Failed\", note?, expectedState: \"Implement\" }.");
+        group.MapPost("/{number}/rollback-steps/{stepId}", (string number, string stepId, HttpRequest request, ChangeService changes, HttpCurrentUser user, CancellationToken ct) =>
+                ReportStepAsync(number, stepId, rollback: true, request, changes, user, ct))
+            .RequireAuthorization(Policies.Implementation).WithIdempotency()
+            .WithSummary("Reports a rollback step (rb-1, rb-2 ...): { status, note?, expectedState: \"Implement\" }.");
+        group.MapPost("/{number}/validate", ValidateAsync).RequireAuthorization(Policies.Implementation).WithIdempotency()
+            .WithSummary("Records that the implemented change was validated before its hard rollback decision point: { expectedState: \"Implement\", note? }.");
+        group.MapPost("/{number}/cancel", CancelAsync).RequireAuthorization(Policies.SubmitChanges).WithIdempotency()
+            .WithSummary("Cancels a change that has not been implemented: { expectedState, reason }.");
+        group.MapGet("/{number}/timeline", TimelineAsync).WithSummary("The audit trail: who did what, when, in which workflow step.");
+        group.MapGet("/{number}/deploy-gate", DeployGateAsync)
+            .WithSummary("200 with allowed=true only inside the authorized window of the change; otherwise 423 with the reason (and Retry-After before the window).");
+
+        app.MapGet("/api/calendar/changes.ics", CalendarAsync).WithTags("Changes")
+            .WithSummary("The forward schedule of changes as iCalendar (?from=&to=, default 30 days back to 180 days ahead).");
+        return app;
+    }
+
+    private static async Task<IResult> CreateAsync(HttpRequest request, ChangeService changes, HttpCurrentUser user, CancellationToken ct)
+    {
+        var (body, problem) = await CommandBody.ReadAsync(request, emptyAllowed: false, "dossier", "templateId", "submit");
+        if (body is null)
+        {
+            return problem!;
+        }
+
+        var templateId = body.Text("templateId", maxLength: 200);
+        var submit = body.Flag("submit");
+        var dossierNode = body.Node("dossier");
+        if (dossierNode is null)
+        {
+            body.Errors.Add(new DomainError("dossier", ErrorCodes.Required, "The RFC dossier is required."));
+        }
+
+        if (body.Errors.Count > 0)
+        {
+            return ApiResults.Invalid(body.Errors);
+        }
+
+        var parsed = DossierParser.Parse(dossierNode!.ToJsonString(), new DossierReadOptions { PathPrefix = "dossier" });
+        if (!parsed.IsSuccess)
+        {
+            return ApiResults.Invalid(parsed.Errors);
+        }
+
+        var created = await changes.CreateAsync(parsed.Value, templateId, user.UserId!, user.Roles, ct);
+        if (!created.IsOk || !submit)
+        {
+            return ApiResults.From(created, record => (IResult)Created(record));
+        }
+
+        var submitted = await changes.SubmitAsync(created.Value!.Number, ChangeState.New, user.UserId!, user.Roles, ct);
+
+        // The change exists (and keeps its number) even when submission refused it: the answer says both.
+        return submitted.IsOk
+            ? Created(submitted.Value!)
+            : (IResult)new CreatedButRefused(created.Value!.Number, ApiResults.From(submitted, _ => Results.Empty));
+    }
+
+    private static WithHeaders Created(ChangeRecord record) =>
+        new(
+            Results.Json(ChangeRecordJson.ToDocument(record), DossierJson.StorageOptions, statusCode: StatusCodes.Status201Created),
+            ("Location", $"/api/changes/{record.Number}"),
+            ("ETag", ETag(record)));
+
+    private static async Task<IResult> ListAsync(
+        string? state, string? type, DateTimeOffset? from, DateTimeOffset? to, string? requestor, int? skip, int? take,
+        IChangeStore store, CancellationToken ct)
+    {
+        var errors = new List<DomainError>();
+        var parsedState = ParseEnum<ChangeState>("state", state, errors);
+        var parsedType = ParseEnum<ChangeType>("type", type, errors);
+        if (from is { } f && to is { } t && t <= f)
+        {
+            errors.Add(new DomainError("to", ErrorCodes.OutOfOrder, "'to' must be after 'from'."));
+        }
+
+        if (skip is < 0)
+        {
+            errors.Add(new DomainError("skip", ErrorCodes.OutOfRange, "'skip' must not be negative."));
+        }
+
+        if (take is < 1 or > 500)
+        {
+            errors.Add(new DomainError("take", ErrorCodes.OutOfRange, "'take' must be between 1 and 500."));
+        }
+
+        if (errors.Count > 0)
+        {
+            return ApiResults.Invalid(errors);
+        }
+
+        var page = await store.ListAsync(new ChangeQuery(parsedState, parsedType, from, to, RequestorId: requestor, Skip: skip ?? 0, Take: take ?? 50), ct);
+        return Results.Json(
+            new { items = page.Items.Select(ChangeRecordJson.ToDocument), total = page.Total, skip = page.Skip, take = page.Take },
+            DossierJson.StorageOptions);
+    }
+
+    private static async Task<IResult> GetAsync(string number, ChangeService changes, CancellationToken ct) =>
+        ApiResults.From(await changes.GetAsync(number, ct), record =>
+            new WithHeaders(Results.Json(ChangeRecordJson.ToDocument(record), DossierJson.StorageOptions), ("ETag", ETag(record))));
+
+    private static async Task<IResult> SubmitAsync(string number, HttpRequest request, ChangeService changes, HttpCurrentUser user, CancellationToken ct)
+    {
+        var (body, problem) = await CommandBody.ReadAsync(request, emptyAllowed: false, "expectedState");
+        if (body is null)
+        {
+            return problem!;
+        }
+
+        var expected = body.Enum<ChangeState>("expectedState", required: true);
+        return body.Errors.Count > 0
+            ? ApiResults.Invalid(body.Errors)
+            : ApiResults.From(await changes.SubmitAsync(number, expected!.Value, user.UserId!, user.Roles, ct), Ok);
+    }
+
+    private static async Task<IResult> ReportStepAsync(string number, string stepId, bool rollback, HttpRequest request, ChangeService changes, HttpCurrentUser user, CancellationToken ct)
+    {
+        var (body, problem) = await CommandBody.ReadAsync(request, emptyAllowed: false, "status", "note", "expectedState");
+        if (body is null)
+        {
+            return problem!;
+        }
+
+        var status = body.Enum<StepStatus>("status", required: true);
+        var note = body.Text("note");
+        var expected = body.Enum<ChangeState>("expectedState", required: true);
+        if (status == StepStatus.Pending)
+        {
+            body.Errors.Add(new DomainError("status", ErrorCodes.Invalid, "A step is reported Done or Failed."));
+        }
+
+        if (status == StepStatus.Failed && string.IsNullOrWhiteSpace(note))
+        {
+            body.Errors.Add(new DomainError("note", ErrorCodes.Required, "Say what failed: a failed step needs a note."));
+        }
+
+        if (body.Errors.Count > 0)
+        {
+            return ApiResults.Invalid(body.Errors);
+        }
+
+        var id = rollback && !stepId.StartsWith("rb-", StringComparison.Ordinal) ? "rb-" + stepId : stepId;
+        return ApiResults.From(await changes.ReportStepAsync(number, id, status!.Value, note, expected!.Value, user.UserId!, user.Roles, ct), Ok);
+    }
+
+    private static async Task<IResult> ValidateAsync(string number, HttpRequest request, ChangeService changes, HttpCurrentUser user, CancellationToken ct)
+    {
+        var (body, problem) = await CommandBody.ReadAsync(request, emptyAllowed: false, "expectedState", "note");
+        if (body is null)
+        {
+            return problem!;
+        }
+
+        var expected = body.Enum<ChangeState>("expectedState", required: true);
+        var note = body.Text("note");
+        return body.Errors.Count > 0
+            ? ApiResults.Invalid(body.Errors)
+            : ApiResults.From(await changes.ValidateAsync(number, expected!.Value, note, user.UserId!, user.Roles, ct), Ok);
+    }
+
+    private static async Task<IResult> CancelAsync(string number, HttpRequest request, ChangeService changes, HttpCurrentUser user, CancellationToken ct)
+    {
+        var (body, problem) = await CommandBody.ReadAsync(request, emptyAllowed: false, "expectedState", "reason");
+        if (body is null)
+        {
+            return problem!;
+        }
+
+        var expected = body.Enum<ChangeState>("expectedState", required: true);
+        var reason = body.Text("reason", required: true);
+        return body.Errors.Count > 0
+            ? ApiResults.Invalid(body.Errors)
+            : ApiResults.From(await changes.CancelAsync(number, expected!.Value, reason, user.UserId!, user.Roles, ct), Ok);
+    }
+
+    private static async Task<IResult> TimelineAsync(string number, ChangeService changes, ITimelineStore timeline, CancellationToken ct)
+    {
+        var found = await changes.GetAsync(number, ct);
+        if (!found.IsOk)
+        {
+            return ApiResults.From(found, _ => Results.Empty);
+        }
+
+        var entries = await timeline.ListAsync(found.Value!.Number, ct);
+        return TypedResults.Ok(entries.Select(e => new
+        {
+            e.Id,
+            e.At,
+            e.Actor,
+            e.Action,
+            e.Summary,
+            workflowStep = e.ActivityId is null ? null : new { instanceId = e.InstanceId, activityId = e.ActivityId, activityName = e.ActivityName },
+            e.Data,
+        }));
+    }
+
+    private static async Task<IResult> DeployGateAsync(string number, ChangeService changes, TimeProvider time, CancellationToken ct)
+    {
+        var found = await changes.GetAsync(number, ct);
+        if (!found.IsOk)
+        {
+            return ApiResults.From(found, _ => Results.Empty);
+        }
+
+        var decision = DeployGate.Evaluate(found.Value!, time.GetUtcNow());
+        var body = new
+        {
+            allowed = decision.Allowed,
+            reason = decision.Reason,
+            change = decision.Change,
+            state = decision.State.ToString(),
+            windowStart = decision.WindowStart,
+            windowEnd = decision.WindowEnd,
+        };
+        if (decision.Allowed)
+        {
+            return TypedResults.Ok(body);
+        }
+
+        var closed = TypedResults.Json(body, statusCode: GateClosedStatus);
+        return decision.RetryAfter is { } wait
+            ? new WithHeaders(closed, ("Retry-After", ((long)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture)))
+            : closed;
+    }
+
+    private static async Task<IResult> CalendarAsync(DateTimeOffset? from, DateTimeOffset? to, HttpRequest request, IChangeStore store, TimeProvider time, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        var start = from ?? now.AddDays(-30);
+        var end = to ?? now.AddDays(180);
+        if (end <= start)
+        {
+            return ApiResults.Invalid("to", ErrorCodes.OutOfOrder, "'to' must be after 'from'.");
+        }
+
+        if (end - start > TimeSpan.FromDays(3 * 366))
+        {
+            return ApiResults.Invalid("to", ErrorCodes.OutOfRange, "The calendar spans at most three years.");
+        }
+
+        var events = new List<CalendarEvent>();
+        for (var skip = 0; ; skip += 500)
+        {
+            var page = await store.ListAsync(new ChangeQuery(From: start, To: end, Skip: skip, Take: 500), ct);
+            events.AddRange(page.Items
+                .Select(record => ForwardSchedule.ToEvent(record, request.Host.Host, new Uri($"{request.Scheme}://{request.Host}/api/changes/{record.Number}")))
+                .OfType<CalendarEvent>());
+            if (page.Items.Count < 500)
+            {
+                break;
+            }
+        }
+
+        var text = ICalendarWriter.Write(events.OrderBy(e => e.Start), CalendarMethod.Publish, now, "ChangeFlow forward schedule of changes");
+        return Results.Text(text, ICalendarWriter.MediaType + "; charset=utf-8");
+    }
+
+    private static IResult Ok(ChangeRecord record) =>
+        new WithHeaders(Results.Json(ChangeRecordJson.ToDocument(record), DossierJson.StorageOptions), ("ETag", ETag(record)));
+
+    private static string ETag(ChangeRecord record) => $"\"{record.Version.ToString(CultureInfo.InvariantCulture)}\"";
+
+    private static TEnum? ParseEnum<TEnum>(string path, string? text, List<DomainError> errors)
+        where TEnum : struct, Enum
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return null;
+        }
+
+        if (Enum.TryParse<TEnum>(text, ignoreCase: true, out var value) && Enum.IsDefined(value) && !text.Any(char.IsDigit))
+        {
+            return value;
+        }
+
+        errors.Add(new DomainError(path, ErrorCodes.Invalid, $"'{text}' is not one of {string.Join(", ", Enum.GetNames<TEnum>())}."));
+        return null;
+    }
+
+    /// <summary>A result with extra response headers.</summary>
+    internal sealed class WithHeaders(IResult inner, params (string Name, string Value)[] headers) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            foreach (var (name, value) in headers)
+            {
+                httpContext.Response.Headers[name] = value;
+            }
+
+            return inner.ExecuteAsync(httpContext);
+        }
+    }
+
+    /// <summary>
+    /// A change created but refused at submission (e.g. a standard change in a blackout): the refusal's status and
+    /// problem, plus the number and location of the change that now exists in state New.
+    /// </summary>
+    internal sealed class CreatedButRefused(string number, IResult refusal) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            httpContext.Response.Headers.Location = $"/api/changes/{number}";
+            httpContext.Response.Headers["X-Change-Number"] = number;
+            return refusal.ExecuteAsync(httpContext);
+        }
+    }
+}

@@ -1,0 +1,114 @@
+using ChangeFlow.Application.Improvement;
+using ChangeFlow.Application.Tasks;
+using ChangeFlow.Domain.Common;
+using ChangeFlow.Web.Security;
+
+namespace ChangeFlow.Web.Api;
+
+/// <summary>Human tasks (the inbox of approvals, reviews and checks) and the Continual Improvement Register.</summary>
+public static class TasksApi
+{
+    /// <summary>Maps the endpoints.</summary>
+    public static IEndpointRouteBuilder MapTasksApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/tasks").WithTags("Tasks");
+        group.MapGet("/", ListAsync)
+            .WithSummary("A task inbox: ?assignedTo=me (default) or a user id (change managers and admins), &status=Open|Completed|Canceled|Expired&skip=&take=.");
+        group.MapGet("/{taskId}", async (string taskId, TaskService tasks, HttpCurrentUser user, CancellationToken ct) =>
+                ApiResults.From(await tasks.GetAsync(taskId, user.UserId!, user.Roles, ct), task => TypedResults.Ok(task)))
+            .WithSummary("One task (its assignee, change managers and admins).");
+        group.MapPost("/{taskId}/complete", CompleteAsync).WithIdempotency()
+            .WithSummary("Completes a task: { outcome: \"Approved\"|\"Rejected\"|..., comment?, data? }. A rejection needs a comment; nobody approves their own change.");
+        group.MapPost("/{taskId}/reassign", ReassignAsync).WithIdempotency()
+            .WithSummary("Hands a task to someone else: { userId } (the assignee, change managers and admins).");
+
+        var improvements = app.MapGroup("/api/improvements").WithTags("Continual improvement");
+        improvements.MapGet("/", async (string? change, int? skip, int? take, IImprovementStore store, CancellationToken ct) =>
+        {
+            if (skip is < 0 || take is < 1 or > 500)
+            {
+                return ApiResults.Invalid(skip is < 0 ? "skip" : "take", ErrorCodes.OutOfRange, "'skip' must not be negative and 'take' must be between 1 and 500.");
+            }
+
+            var page = await store.ListAsync(change, skip ?? 0, take ?? 50, ct);
+            return TypedResults.Ok(new { items = page.Items, total = page.Total, skip = page.Skip, take = page.Take });
+        }).WithSummary("The Continual Improvement Register, newest first; ?change= filters by the change whose review raised them.");
+        improvements.MapGet("/{number}", async (string number, IImprovementStore store, CancellationToken ct) =>
+            await store.FindAsync(number, ct) is { } item
+                ? TypedResults.Ok(item)
+                : ApiResults.From(Application.Common.CommandResult.NotFound<ImprovementRecord>(string.Empty, $"No improvement item '{number}'."), _ => Results.Empty))
+            .WithSummary("One improvement item (CIR-YYYY-NNN).");
+        return app;
+    }
+
+    private static async Task<IResult> ListAsync(string? assignedTo, string? status, int? skip, int? take, TaskService tasks, HttpCurrentUser user, CancellationToken ct)
+    {
+        var errors = new List<DomainError>();
+        HumanTaskStatus? parsedStatus = null;
+        if (!string.IsNullOrEmpty(status))
+        {
+            if (Enum.TryParse<HumanTaskStatus>(status, ignoreCase: true, out var s) && Enum.IsDefined(s) && !status.Any(char.IsDigit))
+            {
+                parsedStatus = s;
+            }
+            else
+            {
+                errors.Add(new DomainError("status", ErrorCodes.Invalid, $"'{status}' is not one of {string.Join(", ", Enum.GetNames<HumanTaskStatus>())}."));
+            }
+        }
+
+        if (skip is < 0)
+        {
+            errors.Add(new DomainError("skip", ErrorCodes.OutOfRange, "'skip' must not be negative."));
+        }
+
+        if (take is < 1 or > 200)
+        {
+            errors.Add(new DomainError("take", ErrorCodes.OutOfRange, "'take' must be between 1 and 200."));
+        }
+
+        if (errors.Count > 0)
+        {
+            return ApiResults.Invalid(errors);
+        }
+
+        var who = string.IsNullOrEmpty(assignedTo) || assignedTo.Equals("me", StringComparison.OrdinalIgnoreCase) ? user.UserId! : assignedTo;
+        if (who != user.UserId && !user.IsInRole(Application.Security.Roles.ChangeManager) && !user.IsInRole(Application.Security.Roles.Admin))
+        {
+            return TypedResults.Problem("Only change managers and admins see other people's tasks.", statusCode: StatusCodes.Status403Forbidden, title: "Forbidden");
+        }
+
+        var page = await tasks.ListForUserAsync(who, parsedStatus, skip ?? 0, take ?? 50, ct);
+        return TypedResults.Ok(new { items = page.Items, total = page.Total, skip = page.Skip, take = page.Take });
+    }
+
+    private static async Task<IResult> CompleteAsync(string taskId, HttpRequest request, TaskService tasks, HttpCurrentUser user, CancellationToken ct)
+    {
+        var (body, problem) = await CommandBody.ReadAsync(request, emptyAllowed: false, "outcome", "comment", "data");
+        if (body is null)
+        {
+            return problem!;
+        }
+
+        var outcome = body.Text("outcome", required: true, maxLength: 100);
+        var comment = body.Text("comment");
+        var data = body.Object("data");
+        return body.Errors.Count > 0
+            ? ApiResults.Invalid(body.Errors)
+            : ApiResults.From(await tasks.CompleteAsync(taskId, outcome, comment, data, user.UserId!, user.Roles, ct), task => TypedResults.Ok(task));
+    }
+
+    private static async Task<IResult> ReassignAsync(string taskId, HttpRequest request, TaskService tasks, HttpCurrentUser user, CancellationToken ct)
+    {
+        var (body, problem) = await CommandBody.ReadAsync(request, emptyAllowed: false, "userId");
+        if (body is null)
+        {
+            return problem!;
+        }
+
+        var to = body.Text("userId", required: true, maxLength: 320);
+        return body.Errors.Count > 0
+            ? ApiResults.Invalid(body.Errors)
+            : ApiResults.From(await tasks.ReassignAsync(taskId, to, user.UserId!, user.Roles, ct), task => TypedResults.Ok(task));
+    }
+}
