@@ -21,7 +21,16 @@ public static class ChangeFlowHost
     /// </summary>
     public static WebApplicationBuilder CreateBuilder(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
-        var builder = WebApplication.CreateBuilder(args);
+        ArgumentNullException.ThrowIfNull(args);
+
+        // "--seed-demo" is a switch without a value, which the command-line configuration cannot read as a setting.
+        var seedDemo = args.Contains("--seed-demo", StringComparer.Ordinal);
+        var builder = WebApplication.CreateBuilder([.. args.Where(a => a != "--seed-demo")]);
+        if (seedDemo)
+        {
+            builder.Configuration["ChangeFlow:SeedDemo"] = "true";
+        }
+
         configure?.Invoke(builder);
 
         // Defaults live in code, so the service runs with no settings file at all; appsettings.json in the working

@@ -29,6 +29,13 @@ public sealed class ChangeFlowOptions
     /// <summary>A name for this node in logs and in the Hangfire dashboard.</summary>
     /// <value>The default is the machine name and process id.</value>
     public string? NodeName { get; set; }
+
+    /// <summary>
+    /// Load the seed's worked case at start-up (its people as users, RFC-2026-014 submitted, its dates moved to start
+    /// this week); does nothing when it is already loaded. The <c>--seed-demo</c> argument sets it.
+    /// </summary>
+    /// <value>The default is false.</value>
+    public bool SeedDemo { get; set; }
 }
 
 /// <summary>Database settings (section <c>ChangeFlow:Database</c>).</summary>

@@ -72,6 +72,7 @@ public static class ChangeFlowServices
             sp.GetRequiredService<WorkflowRuntime>(),
             sp.GetRequiredService<ITimelineStore>(),
             sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<Application.Demo.DemoSeeder>();
         services.AddSingleton(sp => new WorkflowLoader(sp.GetRequiredService<ActivityRegistry>()));
         services.AddSingleton<IWorkflowDefinitionStore, EfWorkflowDefinitionStore>();
         services.AddSingleton<IWorkflowInstanceStore, EfWorkflowInstanceStore>();
@@ -181,5 +182,9 @@ public static class ChangeFlowServices
             outcomes.Count(o => o.Result == "unchanged"),
             outcomes.Count(o => o.Result == "invalid"));
         await services.BootstrapSecurityAsync(cancellationToken);
+        if (options.SeedDemo)
+        {
+            await services.GetRequiredService<Application.Demo.DemoSeeder>().SeedAsync(cancellationToken);
+        }
     }
 }
