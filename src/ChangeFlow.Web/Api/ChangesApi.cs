@@ -25,26 +25,32 @@ public static class ChangesApi
         var group = app.MapGroup("/api/changes").WithTags("Changes");
 
         group.MapPost("/", CreateAsync).RequireAuthorization(Policies.SubmitChanges).WithIdempotency()
+            .Accepts<CreateChangeBody>("application/json").Produces<ChangeRecordDocument>(StatusCodes.Status201Created).ProducesValidationProblem()
             .WithSummary("Creates a change from its RFC dossier ({ dossier, templateId?, submit? }); with submit=true it is routed and its workflow started at once. Returns the RFC number.");
         group.MapGet("/", ListAsync)
             .WithSummary("Lists changes, newest first: ?state=&type=&from=&to= (window overlapping [from, to)) &requestor=&skip=&take=.");
-        group.MapGet("/{number}", GetAsync).WithSummary("Gets a change: its dossier, state, workflow, CAB slot and step progress. The ETag is the record version.");
+        group.MapGet("/{number}", GetAsync).Produces<ChangeRecordDocument>().ProducesProblem(StatusCodes.Status404NotFound).WithSummary("Gets a change: its dossier, state, workflow, CAB slot and step progress. The ETag is the record version.");
         group.MapPost("/{number}/submit", SubmitAsync).RequireAuthorization(Policies.SubmitChanges).WithIdempotency()
+            .Accepts<ChangeCommandBody>("application/json").Produces<ChangeRecordDocument>().ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("Submits a New change: { expectedState: \"New\" }.");
         group.MapPost("/{number}/steps/{stepId}", (string number, string stepId, HttpRequest request, ChangeService changes, HttpCurrentUser user, CancellationToken ct) =>
                 ReportStepAsync(number, stepId, rollback: false, request, changes, user, ct))
             .RequireAuthorization(Policies.Implementation).WithIdempotency()
+            .Accepts<StepReportBody>("application/json").Produces<ChangeRecordDocument>().ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("Reports an implementation step: { status: \"Done\"|\"Failed\", note?, expectedState: \"Implement\" }.");
         group.MapPost("/{number}/rollback-steps/{stepId}", (string number, string stepId, HttpRequest request, ChangeService changes, HttpCurrentUser user, CancellationToken ct) =>
                 ReportStepAsync(number, stepId, rollback: true, request, changes, user, ct))
             .RequireAuthorization(Policies.Implementation).WithIdempotency()
+            .Accepts<StepReportBody>("application/json").Produces<ChangeRecordDocument>().ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("Reports a rollback step (rb-1, rb-2 ...): { status, note?, expectedState: \"Implement\" }.");
         group.MapPost("/{number}/validate", ValidateAsync).RequireAuthorization(Policies.Implementation).WithIdempotency()
+            .Accepts<ChangeCommandBody>("application/json").Produces<ChangeRecordDocument>().ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("Records that the implemented change was validated before its hard rollback decision point: { expectedState: \"Implement\", note? }.");
         group.MapPost("/{number}/cancel", CancelAsync).RequireAuthorization(Policies.SubmitChanges).WithIdempotency()
+            .Accepts<CancelChangeBody>("application/json").Produces<ChangeRecordDocument>().ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("Cancels a change that has not been implemented: { expectedState, reason }.");
         group.MapGet("/{number}/timeline", TimelineAsync).WithSummary("The audit trail: who did what, when, in which workflow step.");
-        group.MapGet("/{number}/deploy-gate", DeployGateAsync)
+        group.MapGet("/{number}/deploy-gate", DeployGateAsync).Produces<DeployGateDecision>().Produces<DeployGateDecision>(GateClosedStatus)
             .WithSummary("200 with allowed=true only inside the authorized window of the change; otherwise 423 with the reason (and Retry-After before the window).");
 
         app.MapGet("/api/calendar/changes.ics", CalendarAsync).WithTags("Changes")

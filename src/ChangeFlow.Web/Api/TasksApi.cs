@@ -18,8 +18,10 @@ public static class TasksApi
                 ApiResults.From(await tasks.GetAsync(taskId, user.UserId!, user.Roles, ct), task => TypedResults.Ok(task)))
             .WithSummary("One task (its assignee, change managers and admins).");
         group.MapPost("/{taskId}/complete", CompleteAsync).WithIdempotency()
+            .Accepts<CompleteTaskBody>("application/json").Produces<HumanTask>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("Completes a task: { outcome: \"Approved\"|\"Rejected\"|..., comment?, data? }. A rejection needs a comment; nobody approves their own change.");
         group.MapPost("/{taskId}/reassign", ReassignAsync).WithIdempotency()
+            .Accepts<ReassignTaskBody>("application/json").Produces<HumanTask>()
             .WithSummary("Hands a task to someone else: { userId } (the assignee, change managers and admins).");
 
         var improvements = app.MapGroup("/api/improvements").WithTags("Continual improvement");

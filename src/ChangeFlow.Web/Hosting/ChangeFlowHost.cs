@@ -3,6 +3,7 @@ using ChangeFlow.Web.Security;
 using Hangfire;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
+using Scalar.AspNetCore;
 
 namespace ChangeFlow.Web.Hosting;
 
@@ -78,6 +79,10 @@ public static class ChangeFlowHost
 
         app.UseChangeFlowSecurity();
         app.MapOpenApi().AllowAnonymous();
+
+        // An interactive API reference over the OpenAPI document; calls made from it carry the caller's own cookie
+        // or bearer token, so it shows everything but grants nothing.
+        app.MapScalarApiReference("/api-reference", o => o.WithTitle("ChangeFlow API")).AllowAnonymous();
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") }).AllowAnonymous();
         if (app.Services.GetRequiredService<IOptions<JobServerOptions>>().Value.Dashboard)
