@@ -80,6 +80,30 @@ public sealed class ChangeApiDriver
         return driver;
     }
 
+    /// <summary>After <see cref="ChangeFlowServer.RestartAsync"/>: new clients with the same tokens, at the new address.</summary>
+    public void Reconnect()
+    {
+        TestUser Again(TestUser user) => user with { Client = Server.CreateClient(user.Token) };
+        ChangeManager = Again(ChangeManager);
+        Requestor = Again(Requestor);
+        Security = Again(Security);
+        Owner = Again(Owner);
+        Quality = Again(Quality);
+        Implementer = Again(Implementer);
+    }
+
+    /// <summary>Asks <paramref name="condition"/> every 200 ms until it holds; fails after <paramref name="timeout"/>, saying what it waited for.</summary>
+    public static async Task WaitUntilAsync(string what, Func<Task<bool>> condition, TimeSpan timeout)
+    {
+        ArgumentNullException.ThrowIfNull(condition);
+        using var giveUp = new CancellationTokenSource(timeout);
+        while (!await condition())
+        {
+            Assert.False(giveUp.IsCancellationRequested, $"Waited {timeout} for {what}.");
+            await Task.Delay(TimeSpan.FromMilliseconds(200), CancellationToken.None);
+        }
+    }
+
     /// <summary>
     /// <paramref name="change"/> as the JSON a requestor sends: the seed's people replaced by these users, and no CAB
     /// date (the workflow books the meeting).
