@@ -33,15 +33,34 @@ public static class TasksApi
             }
 
             var page = await store.ListAsync(change, skip ?? 0, take ?? 50, ct);
-            return TypedResults.Ok(new { items = page.Items, total = page.Total, skip = page.Skip, take = page.Take });
+            return TypedResults.Ok(new { items = page.Items.Select(View), total = page.Total, skip = page.Skip, take = page.Take });
         }).WithSummary("The Continual Improvement Register, newest first; ?change= filters by the change whose review raised them.");
         improvements.MapGet("/{number}", async (string number, IImprovementStore store, CancellationToken ct) =>
             await store.FindAsync(number, ct) is { } item
-                ? TypedResults.Ok(item)
+                ? TypedResults.Ok(View(item))
                 : ApiResults.From(Application.Common.CommandResult.NotFound<ImprovementRecord>(string.Empty, $"No improvement item '{number}'."), _ => Results.Empty))
             .WithSummary("One improvement item (CIR-YYYY-NNN).");
         return app;
     }
+
+    /// <summary>An improvement item as the API shows it: the source change by its number (RFC-2026-014), enums by name.</summary>
+    private static object View(ImprovementRecord record) => new
+    {
+        number = record.Number,
+        item = new
+        {
+            title = record.Item.Title,
+            description = record.Item.Description,
+            sourceChange = record.Item.SourceChange?.ToString(),
+            status = record.Item.Status.ToString(),
+            priority = record.Item.Priority.ToString(),
+        },
+        owner = record.Owner,
+        createdBy = record.CreatedBy,
+        createdAt = record.CreatedAt,
+        updatedAt = record.UpdatedAt,
+        version = record.Version,
+    };
 
     private static async Task<IResult> ListAsync(string? assignedTo, string? status, int? skip, int? take, TaskService tasks, HttpCurrentUser user, CancellationToken ct)
     {

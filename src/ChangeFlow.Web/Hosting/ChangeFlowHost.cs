@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using ChangeFlow.Web.Api;
 using ChangeFlow.Web.Security;
 using Hangfire;
@@ -61,6 +62,9 @@ public static class ChangeFlowHost
         }
 
         builder.Services.AddProblemDetails();
+
+        // Enums go out by name, as requests send them (a task's "Open", not 0); types with a converter of their own keep it.
+        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         builder.Services.AddOpenApi();
         builder.Services.AddChangeFlow(builder.Configuration);
         return builder;

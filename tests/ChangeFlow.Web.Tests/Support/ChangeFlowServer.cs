@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using ChangeFlow.Application.Workflows;
 using ChangeFlow.Testing;
 using ChangeFlow.Web.Hosting;
 using Microsoft.AspNetCore.Builder;
@@ -33,20 +34,30 @@ public sealed class ChangeFlowServer : IAsyncDisposable
     private readonly TestDatabase _database;
     private readonly string _dataDirectory;
     private readonly List<HttpClient> _clients = [];
+    private readonly FakeTimeProvider? _clock;
     private WebApplication? _app;
     private HttpClient? _admin;
     private int _userCounter;
+    private bool _runJobServer;
 
     private ChangeFlowServer(ChangeFlowServerOptions options, TestDatabase database, string dataDirectory)
     {
         _options = options;
         _database = database;
         _dataDirectory = dataDirectory;
-        Clock = new FakeTimeProvider(options.ClockStart);
+        _runJobServer = options.RunJobServer;
+        _clock = options.UseSystemClock ? null : new FakeTimeProvider(options.ClockStart);
+        Time = _clock ?? TimeProvider.System;
     }
 
-    /// <summary>The service's clock: advance it to move the service's time (timers, expiries, lockouts).</summary>
-    public FakeTimeProvider Clock { get; }
+    /// <summary>
+    /// The service's clock: advance it to move the service's time (expiries, lockouts); <see cref="AdvanceToAsync"/>
+    /// also fires the workflow timers that fall due. Not available with <see cref="ChangeFlowServerOptions.UseSystemClock"/>.
+    /// </summary>
+    public FakeTimeProvider Clock => _clock ?? throw new InvalidOperationException("This server runs on the system clock (ChangeFlowServerOptions.UseSystemClock).");
+
+    /// <summary>The clock the service runs on: <see cref="Clock"/>, or the system clock.</summary>
+    public TimeProvider Time { get; }
 
     /// <summary>The service's root address, e.g. <c>http://127.0.0.1:41234/</c>.</summary>
     public Uri BaseAddress { get; private set; } = null!;
@@ -89,10 +100,49 @@ public sealed class ChangeFlowServer : IAsyncDisposable
     }
 
     /// <summary>Stops the service and starts it again on the same database, data directory and clock (a new process would see the same).</summary>
-    public async Task RestartAsync()
+    /// <param name="runJobServer">Whether the new process runs a Hangfire server; by default as before.</param>
+    public async Task RestartAsync(bool? runJobServer = null)
     {
         await StopAppAsync();
+        _runJobServer = runJobServer ?? _runJobServer;
         await StartAppAsync();
+    }
+
+    /// <summary>Moves the fake clock on by <paramref name="by"/>; see <see cref="AdvanceToAsync"/>.</summary>
+    public Task AdvanceAsync(TimeSpan by) => AdvanceToAsync(Clock.GetUtcNow() + by);
+
+    /// <summary>
+    /// Moves the fake clock to <paramref name="until"/> and does what the job server would have done meanwhile: fires
+    /// every workflow timer due by then through <see cref="WorkflowRuntime.FireTimerAsync"/>, earliest first, each at
+    /// its own due instant (the clock stops there while it fires), including timers that firing creates, until none
+    /// is due. The clock never moves back; a timer already overdue fires at the current time.
+    /// </summary>
+    public async Task AdvanceToAsync(DateTimeOffset until)
+    {
+        var instances = Services.GetRequiredService<IWorkflowInstanceStore>();
+        var runtime = Services.GetRequiredService<WorkflowRuntime>();
+        for (var fired = 0; ; fired++)
+        {
+            // A workflow that keeps re-arming a timer in the past would loop forever; no shipped workflow does.
+            Assert.True(fired < 10_000, $"Timers keep falling due before {until:O}.");
+            var due = await instances.ListDueTimersAsync(until, 1, CancellationToken.None);
+            if (due.Count == 0)
+            {
+                break;
+            }
+
+            if (due[0].DueAt > Clock.GetUtcNow())
+            {
+                Clock.SetUtcNow(due[0].DueAt);
+            }
+
+            await runtime.FireTimerAsync(due[0].InstanceId, due[0].BookmarkId, CancellationToken.None);
+        }
+
+        if (until > Clock.GetUtcNow())
+        {
+            Clock.SetUtcNow(until);
+        }
     }
 
     /// <summary>A client without credentials (cookies are kept, so it can sign in with <c>POST /api/auth/login</c>).</summary>
@@ -156,7 +206,7 @@ public sealed class ChangeFlowServer : IAsyncDisposable
             ["ChangeFlow:NodeName"] = "web-tests",
             ["ChangeFlow:Database:Provider"] = _database.Provider.ToString(),
             ["ConnectionStrings:ChangeFlow"] = _database.ConnectionString,
-            ["ChangeFlow:Hangfire:ServerEnabled"] = _options.RunJobServer ? "true" : "false",
+            ["ChangeFlow:Hangfire:ServerEnabled"] = _runJobServer ? "true" : "false",
             ["ChangeFlow:Bootstrap:AdminEmail"] = _options.AdminEmail,
             ["ChangeFlow:Bootstrap:AdminPassword"] = _options.AdminPassword,
             ["ChangeFlow:Bootstrap:AdminApiToken"] = _options.AdminApiToken,
@@ -172,7 +222,7 @@ public sealed class ChangeFlowServer : IAsyncDisposable
         var builder = ChangeFlowHost.CreateBuilder([], b =>
         {
             b.Configuration.AddInMemoryCollection(settings);
-            b.Services.AddSingleton<TimeProvider>(Clock);
+            b.Services.AddSingleton(Time);
             b.Logging.AddProvider(Logs);
         });
         var app = builder.Build();

@@ -39,6 +39,13 @@ public sealed class ChangeFlowServerOptions
     public DateTimeOffset ClockStart { get; init; } = EngineFixture.StartInstant;
 
     /// <summary>
+    /// Run the service on <see cref="TimeProvider.System"/> instead of the fake clock, for tests with a real job server:
+    /// Hangfire schedules jobs at absolute instants and compares them with its own (real) clock, so a service whose
+    /// time stands still or jumps would disagree with it. <see cref="ChangeFlowServer.Clock"/> cannot be used then.
+    /// </summary>
+    public bool UseSystemClock { get; init; }
+
+    /// <summary>
     /// Further settings, as configuration keys (<c>ChangeFlow:Security:MaxFailedSignIns</c>); they override the
     /// fixture's own. Password hashing defaults to 1 000 iterations here to keep tests fast.
     /// </summary>
