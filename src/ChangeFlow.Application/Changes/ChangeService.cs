@@ -467,7 +467,7 @@ public sealed class ChangeService
     private Task AddTimelineAsync(string number, string actor, string action, string summary, CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
-        return _timeline.AddAsync(new TimelineEntry(Guid.CreateVersion7(now).ToString("N"), number, now, actor, action, summary), cancellationToken);
+        return _timeline.AddAsync(new TimelineEntry(TimelineIds.Next(now), number, now, actor, action, summary), cancellationToken);
     }
 
     private static bool IsOwner(ChangeRecord record, string userId) => record.CreatedBy == userId || record.Change.Requestor?.Id == userId;

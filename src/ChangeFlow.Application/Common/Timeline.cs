@@ -19,6 +19,20 @@ public sealed record TimelineEntry(
     string? ActivityName = null,
     JsonObject? Data = null);
 
+/// <summary>
+/// Ids for timeline entries that sort in the order the entries were made: the instant's ticks, then a process-wide
+/// counter, in fixed-width decimal (so every database collation orders them alike). Several entries of one run share
+/// an instant on a simulated clock, and often within a millisecond on a real one; a random id would shuffle them.
+/// </summary>
+public static class TimelineIds
+{
+    private static long _counter;
+
+    /// <summary>A new id for an entry made at <paramref name="at"/>.</summary>
+    public static string Next(DateTimeOffset at) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{at.UtcTicks:D19}{Interlocked.Increment(ref _counter) % 10_000_000_000:D10}");
+}
+
 /// <summary>Stores audit trails; entries are only ever added.</summary>
 public interface ITimelineStore
 {

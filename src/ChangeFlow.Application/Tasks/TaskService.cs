@@ -151,7 +151,7 @@ public sealed class TaskService
         }
 
         var now = _time.GetUtcNow();
-        await _timeline.AddAsync(new TimelineEntry(Guid.CreateVersion7(now).ToString("N"), task.SubjectId, now, userId, "task.reassigned", $"'{task.Title}' reassigned from {task.AssigneeUserId} to {target.Id}.", task.InstanceId, task.ActivityId), cancellationToken);
+        await _timeline.AddAsync(new TimelineEntry(TimelineIds.Next(now), task.SubjectId, now, userId, "task.reassigned", $"'{task.Title}' reassigned from {task.AssigneeUserId} to {target.Id}.", task.InstanceId, task.ActivityId), cancellationToken);
         return CommandResult.Ok(moved);
     }
 

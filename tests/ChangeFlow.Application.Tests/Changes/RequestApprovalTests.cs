@@ -161,6 +161,22 @@ public sealed class RequestApprovalTests : ChangeTestBase
     }
 
     [Fact]
+    public async Task RequestApproval_GivesAnHourToRespond_WhenItsDueTimeHadAlreadyPassed()
+    {
+        var past = H.Clock.GetUtcNow().AddHours(-2).ToString("O", System.Globalization.CultureInfo.InvariantCulture);
+        var (number, instanceId) = await StartVoteAsync("All", FourVoters[..2], due: past);
+
+        var task = H.OpenTaskOf(number, ChangeManager);
+        Assert.Equal(H.Clock.GetUtcNow().AddHours(1), task.DueAt);
+        await H.AdvanceToAsync(H.Clock.GetUtcNow().AddMinutes(59));
+        Assert.Equal("Pending", await OutcomeAsync(instanceId));
+        Assert.Contains(await H.Ports.Timeline.ListAsync(number, Ct), e => e.Action == "task.due-extended");
+
+        await H.AdvanceToAsync(H.Clock.GetUtcNow().AddMinutes(1));
+        Assert.Equal("TimedOut", await OutcomeAsync(instanceId));
+    }
+
+    [Fact]
     public async Task Complete_IsIdempotent_AndReassignedTasksAreCompletedByTheirNewAssignee()
     {
         var (number, instanceId) = await StartVoteAsync("All", FourVoters[..2]);

@@ -64,7 +64,7 @@ public abstract class ChangeActivity : Activity
         ArgumentNullException.ThrowIfNull(context);
         var session = context.GetRequiredService<RunSession>();
         session.Add(new TimelineWrite(new TimelineEntry(
-            Guid.CreateVersion7(context.Now).ToString("N"),
+            TimelineIds.Next(context.Now),
             changeNumber,
             context.Now,
             actor ?? Actor(context),

@@ -28,7 +28,7 @@ public sealed class HumanTask : HumanTaskActivity
         "Human task",
         "Give people a task with custom outcomes; the first to complete it decides the outcome.",
         ActivityKind.Blocking,
-        [Title, Description, Assignees, Outcomes, Due, CommentRequiredFor, Data, Kind, ExcludeRequestor],
+        [Title, Description, Assignees, Outcomes, Due, MinimumTime, CommentRequiredFor, Data, Kind, ExcludeRequestor],
         [Decision, Votes, ResultData],
         [],
         DynamicOutcomes: true);

@@ -40,6 +40,13 @@ public abstract class HumanTaskActivity : ChangeActivity
     /// <summary>When the wait ends with TimedOut.</summary>
     public static readonly InputDescriptor Due = Inputs.String("due", "Due", "A duration from now (PT4H, 1.00:00:00), an instant (ISO 8601), or an offset from the change's CAB meeting or window (cabMeeting+P1D, windowStart-PT2H, windowEnd+PT1H); when it passes undecided the outcome is TimedOut.");
 
+    /// <summary>The least time assignees get to respond, whatever the due time says.</summary>
+    public static readonly InputDescriptor MinimumTime = Inputs.Of(
+        DataType.TimeSpan,
+        "minimumTime",
+        "Minimum time to respond",
+        "The least time assignees get (default 1 hour; 00:00:00 for none): a due time that would leave less, e.g. a deadline already past when a late CAB decision opens this stage, is moved to now plus this, so nobody is timed out unasked.");
+
     /// <summary>Outcomes that need a comment.</summary>
     public static readonly InputDescriptor CommentRequiredFor = Inputs.Of(DataType.StringList, "commentRequiredFor", "Comment required for", "Outcomes that need a comment.");
 
@@ -100,6 +107,13 @@ public abstract class HumanTaskActivity : ChangeActivity
 
         await PrepareAsync(context, record, specs, assignees);
         var due = ParseDue(context, record);
+        var minimum = context.GetTimeSpan(MinimumTime) ?? TimeSpan.FromHours(1);
+        if (due is { } asked && minimum > TimeSpan.Zero && asked < context.Now + minimum)
+        {
+            due = context.Now + minimum;
+            AddTimeline(context, record.Number, "task.due-extended", $"The due time {Local(record, asked)} left less than {minimum:g} to respond; the task is due {Local(record, due.Value)} instead.");
+        }
+
         var outcomes = TaskOutcomes(context);
         var commentRequired = context.Node.Inputs.ContainsKey(CommentRequiredFor.Name) ? context.GetStringList(CommentRequiredFor) : DefaultCommentRequiredFor;
         var data = context.Evaluate(Data) as JsonObject;

@@ -39,7 +39,7 @@ public sealed class RequestApproval : HumanTaskActivity
         "Request approval",
         "Ask people (by user, role, group, CAB board or field) to approve the change and decide by quorum; the requestor never approves their own change.",
         ActivityKind.Blocking,
-        [Title, Description, Assignees, Quorum, Required, Due, CommentRequiredFor, Data, Kind],
+        [Title, Description, Assignees, Quorum, Required, Due, MinimumTime, CommentRequiredFor, Data, Kind],
         [Decision, Votes, ResultData],
         [Approved, Rejected, TimedOut]);
 
