@@ -23,14 +23,21 @@ public static class TasksApi
             .WithSummary("Hands a task to someone else: { userId } (the assignee, change managers and admins).");
 
         var improvements = app.MapGroup("/api/improvements").WithTags("Continual improvement");
-        improvements.MapGet("/", async (string? change, int? skip, int? take, IImprovementStore store, CancellationToken ct) =>
+        improvements.MapGet("/", async (string? change, string? skip, string? take, IImprovementStore store, CancellationToken ct) =>
         {
-            if (skip is < 0 || take is < 1 or > 500)
+            var errors = new List<DomainError>();
+            var (skipCount, takeCount) = (QueryValues.Int("skip", skip, errors), QueryValues.Int("take", take, errors));
+            if (errors.Count > 0)
             {
-                return ApiResults.Invalid(skip is < 0 ? "skip" : "take", ErrorCodes.OutOfRange, "'skip' must not be negative and 'take' must be between 1 and 500.");
+                return ApiResults.Invalid(errors);
             }
 
-            var page = await store.ListAsync(change, skip ?? 0, take ?? 50, ct);
+            if (skipCount is < 0 || takeCount is < 1 or > 500)
+            {
+                return ApiResults.Invalid(skipCount is < 0 ? "skip" : "take", ErrorCodes.OutOfRange, "'skip' must not be negative and 'take' must be between 1 and 500.");
+            }
+
+            var page = await store.ListAsync(change, skipCount ?? 0, takeCount ?? 50, ct);
             return TypedResults.Ok(new { items = page.Items, total = page.Total, skip = page.Skip, take = page.Take });
         }).WithSummary("The Continual Improvement Register, newest first; ?change= filters by the change whose review raised them.");
         improvements.MapGet("/{number}", async (string number, IImprovementStore store, CancellationToken ct) =>
@@ -41,28 +48,17 @@ public static class TasksApi
         return app;
     }
 
-    private static async Task<IResult> ListAsync(string? assignedTo, string? status, int? skip, int? take, TaskService tasks, HttpCurrentUser user, CancellationToken ct)
+    private static async Task<IResult> ListAsync(string? assignedTo, string? status, string? skip, string? take, TaskService tasks, HttpCurrentUser user, CancellationToken ct)
     {
         var errors = new List<DomainError>();
-        HumanTaskStatus? parsedStatus = null;
-        if (!string.IsNullOrEmpty(status))
-        {
-            if (Enum.TryParse<HumanTaskStatus>(status, ignoreCase: true, out var s) && Enum.IsDefined(s) && !status.Any(char.IsDigit))
-            {
-                parsedStatus = s;
-            }
-            else
-            {
-                errors.Add(new DomainError("status", ErrorCodes.Invalid, $"'{status}' is not one of {string.Join(", ", Enum.GetNames<HumanTaskStatus>())}."));
-            }
-        }
-
-        if (skip is < 0)
+        var parsedStatus = QueryValues.Enum<HumanTaskStatus>("status", status, errors);
+        var (skipCount, takeCount) = (QueryValues.Int("skip", skip, errors), QueryValues.Int("take", take, errors));
+        if (skipCount is < 0)
         {
             errors.Add(new DomainError("skip", ErrorCodes.OutOfRange, "'skip' must not be negative."));
         }
 
-        if (take is < 1 or > 200)
+        if (takeCount is < 1 or > 200)
         {
             errors.Add(new DomainError("take", ErrorCodes.OutOfRange, "'take' must be between 1 and 200."));
         }
@@ -78,7 +74,7 @@ public static class TasksApi
             return TypedResults.Problem("Only change managers and admins see other people's tasks.", statusCode: StatusCodes.Status403Forbidden, title: "Forbidden");
         }
 
-        var page = await tasks.ListForUserAsync(who, parsedStatus, skip ?? 0, take ?? 50, ct);
+        var page = await tasks.ListForUserAsync(who, parsedStatus, skipCount ?? 0, takeCount ?? 50, ct);
         return TypedResults.Ok(new { items = page.Items, total = page.Total, skip = page.Skip, take = page.Take });
     }
 
