@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using ChangeFlow.Application.Improvement;
 using ChangeFlow.Application.Tasks;
 using ChangeFlow.Domain.Common;
@@ -8,6 +10,9 @@ namespace ChangeFlow.Web.Api;
 /// <summary>Human tasks (the inbox of approvals, reviews and checks) and the Continual Improvement Register.</summary>
 public static class TasksApi
 {
+    // A task's status is written by name ("Open", "Completed"), as ?status= takes it, not as the enum's number.
+    private static readonly JsonSerializerOptions TaskJson = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
+
     /// <summary>Maps the endpoints.</summary>
     public static IEndpointRouteBuilder MapTasksApi(this IEndpointRouteBuilder app)
     {
@@ -15,7 +20,7 @@ public static class TasksApi
         group.MapGet("/", ListAsync)
             .WithSummary("A task inbox: ?assignedTo=me (default) or a user id (change managers and admins), &status=Open|Completed|Canceled|Expired&skip=&take=.");
         group.MapGet("/{taskId}", async (string taskId, TaskService tasks, HttpCurrentUser user, CancellationToken ct) =>
-                ApiResults.From(await tasks.GetAsync(taskId, user.UserId!, user.Roles, ct), task => TypedResults.Ok(task)))
+                ApiResults.From(await tasks.GetAsync(taskId, user.UserId!, user.Roles, ct), Json))
             .WithSummary("One task (its assignee, change managers and admins).");
         group.MapPost("/{taskId}/complete", CompleteAsync).WithIdempotency()
             .WithSummary("Completes a task: { outcome: \"Approved\"|\"Rejected\"|..., comment?, data? }. A rejection needs a comment; nobody approves their own change.");
@@ -75,7 +80,7 @@ public static class TasksApi
         }
 
         var page = await tasks.ListForUserAsync(who, parsedStatus, skipCount ?? 0, takeCount ?? 50, ct);
-        return TypedResults.Ok(new { items = page.Items, total = page.Total, skip = page.Skip, take = page.Take });
+        return TypedResults.Json(new { items = page.Items, total = page.Total, skip = page.Skip, take = page.Take }, TaskJson);
     }
 
     private static async Task<IResult> CompleteAsync(string taskId, HttpRequest request, TaskService tasks, HttpCurrentUser user, CancellationToken ct)
@@ -91,8 +96,10 @@ public static class TasksApi
         var data = body.Object("data");
         return body.Errors.Count > 0
             ? ApiResults.Invalid(body.Errors)
-            : ApiResults.From(await tasks.CompleteAsync(taskId, outcome, comment, data, user.UserId!, user.Roles, ct), task => TypedResults.Ok(task));
+            : ApiResults.From(await tasks.CompleteAsync(taskId, outcome, comment, data, user.UserId!, user.Roles, ct), Json);
     }
+
+    private static IResult Json(HumanTask task) => TypedResults.Json(task, TaskJson);
 
     private static async Task<IResult> ReassignAsync(string taskId, HttpRequest request, TaskService tasks, HttpCurrentUser user, CancellationToken ct)
     {
@@ -105,6 +112,6 @@ public static class TasksApi
         var to = body.Text("userId", required: true, maxLength: 320);
         return body.Errors.Count > 0
             ? ApiResults.Invalid(body.Errors)
-            : ApiResults.From(await tasks.ReassignAsync(taskId, to, user.UserId!, user.Roles, ct), task => TypedResults.Ok(task));
+            : ApiResults.From(await tasks.ReassignAsync(taskId, to, user.UserId!, user.Roles, ct), Json);
     }
 }
