@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json.Nodes;
 using ChangeFlow.Application.Calendar;
 using ChangeFlow.Application.Changes;
 using ChangeFlow.Application.Changes.Dossier;
@@ -52,7 +53,7 @@ public static class ChangesApi
         return app;
     }
 
-    private static async Task<IResult> CreateAsync(HttpRequest request, ChangeService changes, HttpCurrentUser user, CancellationToken ct)
+    private static async Task<IResult> CreateAsync(HttpRequest request, ChangeService changes, HttpCurrentUser user, TimeProvider time, CancellationToken ct)
     {
         var (body, problem) = await CommandBody.ReadAsync(request, emptyAllowed: false, "dossier", "templateId", "submit");
         if (body is null)
@@ -73,7 +74,10 @@ public static class ChangesApi
             return ApiResults.Invalid(body.Errors);
         }
 
-        var parsed = DossierParser.Parse(dossierNode!.ToJsonString(), new DossierReadOptions { PathPrefix = "dossier" });
+        // The submission instant is the server's to record: a dossier that leaves it out gets the server's clock
+        // (submitting sets it again), one that gives it keeps it.
+        var submittedAt = dossierNode is JsonObject fields && fields["submittedAt"] is null ? time.GetUtcNow() : (DateTimeOffset?)null;
+        var parsed = DossierParser.Parse(dossierNode!.ToJsonString(), new DossierReadOptions { PathPrefix = "dossier", SubmittedAt = submittedAt });
         if (!parsed.IsSuccess)
         {
             return ApiResults.Invalid(parsed.Errors);
