@@ -58,7 +58,10 @@ public static class ChangeApi
         var seedStart = dossier["window"]!["start"]!.GetValue<DateTimeOffset>();
         var shifted = Shift(dossier, start - seedStart);
         shifted["window"]!["end"] = JsonValue.Create(start.AddHours(1));
-        shifted["rollbackDecisionPoint"] = JsonValue.Create(start.AddMinutes(45));
+        shifted["rollbackDecisionPoint"] = JsonValue.Create(start.AddMinutes(10));
+        shifted["impact"]!["duration"] = "PT1H";
+        shifted.Remove("cabReviewAt");
+        shifted.Remove("submittedAt");
         foreach (var row in shifted["riskRegister"]!.AsArray())
         {
             row!["probability"] = "Low";
@@ -70,7 +73,7 @@ public static class ChangeApi
         shifted["implementationPlan"]!["steps"] = new JsonArray(shifted["implementationPlan"]!["steps"]!.AsArray().Take(2).Select(s => s!.DeepClone()).ToArray());
         var steps = shifted["implementationPlan"]!["steps"]!.AsArray();
         steps[0]!["plannedAt"] = JsonValue.Create(start);
-        steps[1]!["plannedAt"] = JsonValue.Create(start.AddMinutes(10));
+        steps[1]!["plannedAt"] = JsonValue.Create(start.AddMinutes(5));
         return shifted;
     }
 
