@@ -53,9 +53,11 @@ public sealed class ChangeService
     /// </summary>
     public async Task<CommandResult<ChangeRecord>> CreateAsync(ChangeRequest dossier, string? templateId, string userId, IReadOnlyCollection<string> roles, CancellationToken cancellationToken)
     {
-        if (!HasAny(roles, Roles.Requestor, Roles.ChangeManager, Roles.Admin))
+        // The service desk raises RFCs on behalf of the people who call it, so it creates changes like a requestor
+        // (the same roles as the API's SubmitChanges policy).
+        if (!HasAny(roles, Roles.Requestor, Roles.ServiceDeskAgent, Roles.ChangeManager, Roles.Admin))
         {
-            return CommandResult.Forbidden<ChangeRecord>("Only requestors, change managers and admins create changes.");
+            return CommandResult.Forbidden<ChangeRecord>("Only requestors, service desk agents, change managers and admins create changes.");
         }
 
         if (dossier is null)

@@ -6,6 +6,7 @@ using ChangeFlow.Application.Common;
 using ChangeFlow.Domain.Common;
 using ChangeFlow.Web.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 
 namespace ChangeFlow.Web.Api;
 
@@ -94,8 +95,15 @@ public static class CatalogApi
         return ApiResults.From(result, doc => (IResult)WithVersion(TypedResults.Ok(View(doc)), doc.Version));
     }
 
-    private static async Task<IResult> AgendaAsync(string boardId, DateTimeOffset? meetingAt, ChangeCatalog catalog, IChangeStore changes, TimeProvider time, CancellationToken ct)
+    private static async Task<IResult> AgendaAsync(string boardId, [FromQuery(Name = "meetingAt")] string? meetingAtText, ChangeCatalog catalog, IChangeStore changes, TimeProvider time, CancellationToken ct)
     {
+        var errors = new List<DomainError>();
+        var meetingAt = QueryValues.Instant("meetingAt", meetingAtText, errors);
+        if (errors.Count > 0)
+        {
+            return ApiResults.Invalid(errors);
+        }
+
         var board = await catalog.FindBoardAsync(boardId, ct);
         if (board is null)
         {

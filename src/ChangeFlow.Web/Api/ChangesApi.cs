@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json.Nodes;
 using ChangeFlow.Application.Calendar;
 using ChangeFlow.Application.Changes;
 using ChangeFlow.Application.Changes.Dossier;
@@ -58,7 +59,7 @@ public static class ChangesApi
         return app;
     }
 
-    private static async Task<IResult> CreateAsync(HttpRequest request, ChangeService changes, HttpCurrentUser user, CancellationToken ct)
+    private static async Task<IResult> CreateAsync(HttpRequest request, ChangeService changes, HttpCurrentUser user, TimeProvider time, CancellationToken ct)
     {
         var (body, problem) = await CommandBody.ReadAsync(request, emptyAllowed: false, "dossier", "templateId", "submit");
         if (body is null)
@@ -79,25 +80,43 @@ public static class ChangesApi
             return ApiResults.Invalid(body.Errors);
         }
 
-        var parsed = DossierParser.Parse(dossierNode!.ToJsonString(), new DossierReadOptions { PathPrefix = "dossier" });
+        // The submission instant is the server's to record: a dossier that leaves it out gets the server's clock
+        // (submitting sets it again), one that gives it keeps it.
+        var submittedAt = dossierNode is JsonObject fields && fields["submittedAt"] is null ? time.GetUtcNow() : (DateTimeOffset?)null;
+        var parsed = DossierParser.Parse(dossierNode!.ToJsonString(), new DossierReadOptions { PathPrefix = "dossier", SubmittedAt = submittedAt });
         if (!parsed.IsSuccess)
         {
             return ApiResults.Invalid(parsed.Errors);
         }
 
-        var created = await changes.CreateAsync(parsed.Value, templateId, user.UserId!, user.Roles, ct);
+        var created = InDossier(await changes.CreateAsync(parsed.Value, templateId, user.UserId!, user.Roles, ct));
         if (!created.IsOk || !submit)
         {
             return ApiResults.From(created, record => (IResult)Created(record));
         }
 
-        var submitted = await changes.SubmitAsync(created.Value!.Number, ChangeState.New, user.UserId!, user.Roles, ct);
+        var submitted = InDossier(await changes.SubmitAsync(created.Value!.Number, ChangeState.New, user.UserId!, user.Roles, ct));
 
         // The change exists (and keeps its number) even when submission refused it: the answer says both.
         return submitted.IsOk
             ? Created(submitted.Value!)
             : (IResult)new CreatedButRefused(created.Value!.Number, ApiResults.From(submitted, _ => Results.Empty));
     }
+
+    /// <summary>
+    /// The change service names dossier fields from the dossier's root (<c>impact.configurationItemIds[0]</c>); in
+    /// this body the dossier is the member <c>dossier</c>, so its fields are reported as <c>dossier.impact...</c> like
+    /// the parser's. Errors about the envelope (<c>templateId</c>) or the routed workflow keep their names.
+    /// </summary>
+    private static CommandResult<ChangeRecord> InDossier(CommandResult<ChangeRecord> result) =>
+        result.Status != CommandStatus.Invalid
+            ? result
+            : result with
+            {
+                Errors = [.. result.Errors.Select(e => e.Path is "templateId" or "workflow" or "number" or "version" || e.Path.StartsWith("dossier", StringComparison.Ordinal)
+                    ? e
+                    : e with { Path = e.Path.Length == 0 ? "dossier" : e.Path.StartsWith('[') ? "dossier" + e.Path : "dossier." + e.Path })],
+            };
 
     private static WithHeaders Created(ChangeRecord record) =>
         new(
@@ -106,23 +125,25 @@ public static class ChangesApi
             ("ETag", ETag(record)));
 
     private static async Task<IResult> ListAsync(
-        string? state, string? type, DateTimeOffset? from, DateTimeOffset? to, string? requestor, int? skip, int? take,
+        string? state, string? type, string? from, string? to, string? requestor, string? skip, string? take,
         IChangeStore store, CancellationToken ct)
     {
         var errors = new List<DomainError>();
-        var parsedState = ParseEnum<ChangeState>("state", state, errors);
-        var parsedType = ParseEnum<ChangeType>("type", type, errors);
-        if (from is { } f && to is { } t && t <= f)
+        var parsedState = QueryValues.Enum<ChangeState>("state", state, errors);
+        var parsedType = QueryValues.Enum<ChangeType>("type", type, errors);
+        var (f, t) = (QueryValues.Instant("from", from, errors), QueryValues.Instant("to", to, errors));
+        var (skipCount, takeCount) = (QueryValues.Int("skip", skip, errors), QueryValues.Int("take", take, errors));
+        if (f is { } start && t is { } end && end <= start)
         {
             errors.Add(new DomainError("to", ErrorCodes.OutOfOrder, "'to' must be after 'from'."));
         }
 
-        if (skip is < 0)
+        if (skipCount is < 0)
         {
             errors.Add(new DomainError("skip", ErrorCodes.OutOfRange, "'skip' must not be negative."));
         }
 
-        if (take is < 1 or > 500)
+        if (takeCount is < 1 or > 500)
         {
             errors.Add(new DomainError("take", ErrorCodes.OutOfRange, "'take' must be between 1 and 500."));
         }
@@ -132,7 +153,7 @@ public static class ChangesApi
             return ApiResults.Invalid(errors);
         }
 
-        var page = await store.ListAsync(new ChangeQuery(parsedState, parsedType, from, to, RequestorId: requestor, Skip: skip ?? 0, Take: take ?? 50), ct);
+        var page = await store.ListAsync(new ChangeQuery(parsedState, parsedType, f, t, RequestorId: requestor, Skip: skipCount ?? 0, Take: takeCount ?? 50), ct);
         return Results.Json(
             new { items = page.Items.Select(ChangeRecordJson.ToDocument), total = page.Total, skip = page.Skip, take = page.Take },
             DossierJson.StorageOptions);
@@ -266,11 +287,18 @@ public static class ChangesApi
             : closed;
     }
 
-    private static async Task<IResult> CalendarAsync(DateTimeOffset? from, DateTimeOffset? to, HttpRequest request, IChangeStore store, TimeProvider time, CancellationToken ct)
+    private static async Task<IResult> CalendarAsync(string? from, string? to, HttpRequest request, IChangeStore store, TimeProvider time, CancellationToken ct)
     {
+        var errors = new List<DomainError>();
+        var (f, t) = (QueryValues.Instant("from", from, errors), QueryValues.Instant("to", to, errors));
+        if (errors.Count > 0)
+        {
+            return ApiResults.Invalid(errors);
+        }
+
         var now = time.GetUtcNow();
-        var start = from ?? now.AddDays(-30);
-        var end = to ?? now.AddDays(180);
+        var start = f ?? now.AddDays(-30);
+        var end = t ?? now.AddDays(180);
         if (end <= start)
         {
             return ApiResults.Invalid("to", ErrorCodes.OutOfOrder, "'to' must be after 'from'.");
@@ -302,23 +330,6 @@ public static class ChangesApi
         new WithHeaders(Results.Json(ChangeRecordJson.ToDocument(record), DossierJson.StorageOptions), ("ETag", ETag(record)));
 
     private static string ETag(ChangeRecord record) => $"\"{record.Version.ToString(CultureInfo.InvariantCulture)}\"";
-
-    private static TEnum? ParseEnum<TEnum>(string path, string? text, List<DomainError> errors)
-        where TEnum : struct, Enum
-    {
-        if (string.IsNullOrEmpty(text))
-        {
-            return null;
-        }
-
-        if (Enum.TryParse<TEnum>(text, ignoreCase: true, out var value) && Enum.IsDefined(value) && !text.Any(char.IsDigit))
-        {
-            return value;
-        }
-
-        errors.Add(new DomainError(path, ErrorCodes.Invalid, $"'{text}' is not one of {string.Join(", ", Enum.GetNames<TEnum>())}."));
-        return null;
-    }
 
     /// <summary>A result with extra response headers.</summary>
     internal sealed class WithHeaders(IResult inner, params (string Name, string Value)[] headers) : IResult

@@ -20,7 +20,8 @@ public sealed class CommandBody
     /// <summary>The longest free text (note, comment) accepted.</summary>
     public const int MaxTextLength = 10_000;
 
-    private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 32, CommentHandling = JsonCommentHandling.Disallow, AllowTrailingCommas = false };
+    // A member given twice would make JsonObject throw when first enumerated (a 500); refuse it while parsing instead.
+    private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 32, CommentHandling = JsonCommentHandling.Disallow, AllowTrailingCommas = false, AllowDuplicateProperties = false };
 
     private readonly JsonObject _body;
 
@@ -80,15 +81,27 @@ public sealed class CommandBody
             _ = new UTF8Encoding(false, throwOnInvalidBytes: true).GetCharCount(raw);
             node = JsonNode.Parse(raw, documentOptions: DocumentOptions);
         }
+        catch (InvalidOperationException)
+        {
+            // The parser's duplicate check unescapes member names and throws this for a lone surrogate (\udc00).
+            return (null, ApiResults.Invalid(string.Empty, ErrorCodes.Invalid, "A member name has an escaped half of a surrogate pair and is not valid Unicode."));
+        }
         catch (Exception ex) when (ex is JsonException or DecoderFallbackException or ArgumentException)
         {
             var where = ex is JsonException json && json.LineNumber is { } line ? $" (line {line + 1}, byte {json.BytePositionInLine + 1})" : string.Empty;
-            return (null, ApiResults.Invalid(string.Empty, ErrorCodes.Invalid, $"The body is not valid JSON{where}."));
+            return ex is JsonException && ex.Message.Contains("Duplicate", StringComparison.OrdinalIgnoreCase)
+                ? (null, ApiResults.Invalid(ex is JsonException { Path: { Length: > 2 } path } ? path.TrimStart('$', '.') : string.Empty, ErrorCodes.Duplicate, $"A member appears twice{where}."))
+                : (null, ApiResults.Invalid(string.Empty, ErrorCodes.Invalid, $"The body is not valid JSON{where}."));
         }
 
         if (node is not JsonObject body)
         {
             return (null, ApiResults.Invalid(string.Empty, ErrorCodes.Invalid, "The body must be a JSON object."));
+        }
+
+        if (FindBrokenText(body, string.Empty) is { } broken)
+        {
+            return (null, ApiResults.Invalid(broken, ErrorCodes.Invalid, "The text has an escaped half of a surrogate pair (\\ud800) and is not valid Unicode."));
         }
 
         var result = new CommandBody(body, raw);
@@ -101,6 +114,50 @@ public sealed class CommandBody
         }
 
         return (result, null);
+    }
+
+    /// <summary>
+    /// The path of the first string (or member name) that is valid JSON but not valid Unicode, such as a lone
+    /// <c>\ud800</c> escape; reading it later would throw. Null when every text is whole.
+    /// </summary>
+    private static string? FindBrokenText(JsonNode node, string path)
+    {
+        try
+        {
+            switch (node)
+            {
+                case JsonObject obj:
+                    foreach (var (name, child) in obj)
+                    {
+                        var childPath = path.Length == 0 ? name : $"{path}.{name}";
+                        if (child is not null && FindBrokenText(child, childPath) is { } found)
+                        {
+                            return found;
+                        }
+                    }
+
+                    return null;
+                case JsonArray array:
+                    for (var i = 0; i < array.Count; i++)
+                    {
+                        if (array[i] is { } child && FindBrokenText(child, $"{path}[{i}]") is { } found)
+                        {
+                            return found;
+                        }
+                    }
+
+                    return null;
+                case JsonValue value when value.GetValueKind() == JsonValueKind.String:
+                    _ = value.GetValue<string>();
+                    return null;
+                default:
+                    return null;
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            return path;
+        }
     }
 
     /// <summary>The raw JSON of a member, or null when absent or null.</summary>
@@ -169,7 +226,7 @@ public sealed class CommandBody
             return null;
         }
 
-        if (System.Enum.TryParse<TEnum>(text, ignoreCase: true, out var parsed) && System.Enum.IsDefined(parsed) && !text.Any(char.IsDigit))
+        if (QueryValues.TryParseName<TEnum>(text, out var parsed))
         {
             return parsed;
         }

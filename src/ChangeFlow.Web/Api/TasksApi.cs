@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using ChangeFlow.Application.Improvement;
 using ChangeFlow.Application.Tasks;
 using ChangeFlow.Domain.Common;
@@ -8,6 +10,9 @@ namespace ChangeFlow.Web.Api;
 /// <summary>Human tasks (the inbox of approvals, reviews and checks) and the Continual Improvement Register.</summary>
 public static class TasksApi
 {
+    // A task's status is written by name ("Open", "Completed"), as ?status= takes it, not as the enum's number.
+    private static readonly JsonSerializerOptions TaskJson = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
+
     /// <summary>Maps the endpoints.</summary>
     public static IEndpointRouteBuilder MapTasksApi(this IEndpointRouteBuilder app)
     {
@@ -15,7 +20,7 @@ public static class TasksApi
         group.MapGet("/", ListAsync)
             .WithSummary("A task inbox: ?assignedTo=me (default) or a user id (change managers and admins), &status=Open|Completed|Canceled|Expired&skip=&take=.");
         group.MapGet("/{taskId}", async (string taskId, TaskService tasks, HttpCurrentUser user, CancellationToken ct) =>
-                ApiResults.From(await tasks.GetAsync(taskId, user.UserId!, user.Roles, ct), task => TypedResults.Ok(task)))
+                ApiResults.From(await tasks.GetAsync(taskId, user.UserId!, user.Roles, ct), Json))
             .WithSummary("One task (its assignee, change managers and admins).");
         group.MapPost("/{taskId}/complete", CompleteAsync).WithIdempotency()
             .Accepts<CompleteTaskBody>("application/json").Produces<HumanTask>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict)
@@ -25,14 +30,21 @@ public static class TasksApi
             .WithSummary("Hands a task to someone else: { userId } (the assignee, change managers and admins).");
 
         var improvements = app.MapGroup("/api/improvements").WithTags("Continual improvement");
-        improvements.MapGet("/", async (string? change, int? skip, int? take, IImprovementStore store, CancellationToken ct) =>
+        improvements.MapGet("/", async (string? change, string? skip, string? take, IImprovementStore store, CancellationToken ct) =>
         {
-            if (skip is < 0 || take is < 1 or > 500)
+            var errors = new List<DomainError>();
+            var (skipCount, takeCount) = (QueryValues.Int("skip", skip, errors), QueryValues.Int("take", take, errors));
+            if (errors.Count > 0)
             {
-                return ApiResults.Invalid(skip is < 0 ? "skip" : "take", ErrorCodes.OutOfRange, "'skip' must not be negative and 'take' must be between 1 and 500.");
+                return ApiResults.Invalid(errors);
             }
 
-            var page = await store.ListAsync(change, skip ?? 0, take ?? 50, ct);
+            if (skipCount is < 0 || takeCount is < 1 or > 500)
+            {
+                return ApiResults.Invalid(skipCount is < 0 ? "skip" : "take", ErrorCodes.OutOfRange, "'skip' must not be negative and 'take' must be between 1 and 500.");
+            }
+
+            var page = await store.ListAsync(change, skipCount ?? 0, takeCount ?? 50, ct);
             return TypedResults.Ok(new { items = page.Items.Select(View), total = page.Total, skip = page.Skip, take = page.Take });
         }).WithSummary("The Continual Improvement Register, newest first; ?change= filters by the change whose review raised them.");
         improvements.MapGet("/{number}", async (string number, IImprovementStore store, CancellationToken ct) =>
@@ -62,28 +74,17 @@ public static class TasksApi
         version = record.Version,
     };
 
-    private static async Task<IResult> ListAsync(string? assignedTo, string? status, int? skip, int? take, TaskService tasks, HttpCurrentUser user, CancellationToken ct)
+    private static async Task<IResult> ListAsync(string? assignedTo, string? status, string? skip, string? take, TaskService tasks, HttpCurrentUser user, CancellationToken ct)
     {
         var errors = new List<DomainError>();
-        HumanTaskStatus? parsedStatus = null;
-        if (!string.IsNullOrEmpty(status))
-        {
-            if (Enum.TryParse<HumanTaskStatus>(status, ignoreCase: true, out var s) && Enum.IsDefined(s) && !status.Any(char.IsDigit))
-            {
-                parsedStatus = s;
-            }
-            else
-            {
-                errors.Add(new DomainError("status", ErrorCodes.Invalid, $"'{status}' is not one of {string.Join(", ", Enum.GetNames<HumanTaskStatus>())}."));
-            }
-        }
-
-        if (skip is < 0)
+        var parsedStatus = QueryValues.Enum<HumanTaskStatus>("status", status, errors);
+        var (skipCount, takeCount) = (QueryValues.Int("skip", skip, errors), QueryValues.Int("take", take, errors));
+        if (skipCount is < 0)
         {
             errors.Add(new DomainError("skip", ErrorCodes.OutOfRange, "'skip' must not be negative."));
         }
 
-        if (take is < 1 or > 200)
+        if (takeCount is < 1 or > 200)
         {
             errors.Add(new DomainError("take", ErrorCodes.OutOfRange, "'take' must be between 1 and 200."));
         }
@@ -99,8 +100,8 @@ public static class TasksApi
             return TypedResults.Problem("Only change managers and admins see other people's tasks.", statusCode: StatusCodes.Status403Forbidden, title: "Forbidden");
         }
 
-        var page = await tasks.ListForUserAsync(who, parsedStatus, skip ?? 0, take ?? 50, ct);
-        return TypedResults.Ok(new { items = page.Items, total = page.Total, skip = page.Skip, take = page.Take });
+        var page = await tasks.ListForUserAsync(who, parsedStatus, skipCount ?? 0, takeCount ?? 50, ct);
+        return TypedResults.Json(new { items = page.Items, total = page.Total, skip = page.Skip, take = page.Take }, TaskJson);
     }
 
     private static async Task<IResult> CompleteAsync(string taskId, HttpRequest request, TaskService tasks, HttpCurrentUser user, CancellationToken ct)
@@ -116,8 +117,10 @@ public static class TasksApi
         var data = body.Object("data");
         return body.Errors.Count > 0
             ? ApiResults.Invalid(body.Errors)
-            : ApiResults.From(await tasks.CompleteAsync(taskId, outcome, comment, data, user.UserId!, user.Roles, ct), task => TypedResults.Ok(task));
+            : ApiResults.From(await tasks.CompleteAsync(taskId, outcome, comment, data, user.UserId!, user.Roles, ct), Json);
     }
+
+    private static IResult Json(HumanTask task) => TypedResults.Json(task, TaskJson);
 
     private static async Task<IResult> ReassignAsync(string taskId, HttpRequest request, TaskService tasks, HttpCurrentUser user, CancellationToken ct)
     {
@@ -130,6 +133,6 @@ public static class TasksApi
         var to = body.Text("userId", required: true, maxLength: 320);
         return body.Errors.Count > 0
             ? ApiResults.Invalid(body.Errors)
-            : ApiResults.From(await tasks.ReassignAsync(taskId, to, user.UserId!, user.Roles, ct), task => TypedResults.Ok(task));
+            : ApiResults.From(await tasks.ReassignAsync(taskId, to, user.UserId!, user.Roles, ct), Json);
     }
 }

@@ -8,7 +8,7 @@ using static ChangeFlow.Web.Tests.Changes.ChangeApiDriver;
 namespace ChangeFlow.Web.Tests.Changes;
 
 /// <summary>A server with the shipped workflows and the seed's people seated on the main CAB.</summary>
-public sealed class ChangeApiFixture : ChangeFlowServerFixture
+public sealed class ChangeCommandFixture : ChangeFlowServerFixture
 {
     /// <summary>The people and the calls.</summary>
     public ChangeApiDriver Api { get; private set; } = null!;
@@ -23,7 +23,7 @@ public sealed class ChangeApiFixture : ChangeFlowServerFixture
 }
 
 /// <summary>The change commands are safe to retry, name the state they expect, and say 404 for an unknown RFC.</summary>
-public sealed class ChangeCommandTests(ChangeApiFixture fixture) : IClassFixture<ChangeApiFixture>
+public sealed class ChangeCommandTests(ChangeCommandFixture fixture) : IClassFixture<ChangeCommandFixture>
 {
     private ChangeApiDriver Api => fixture.Api;
 

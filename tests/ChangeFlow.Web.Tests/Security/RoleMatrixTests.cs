@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using ChangeFlow.Application.Security;
+using ChangeFlow.Web.Tests.Changes;
 using ChangeFlow.Web.Tests.Support;
 
 namespace ChangeFlow.Web.Tests.Security;
@@ -17,6 +18,9 @@ public sealed class RoleMatrixFixture : ChangeFlowServerFixture
     /// <summary>A token of <see cref="Target"/> (revoking it again stays 204).</summary>
     public string TargetTokenId { get; private set; } = null!;
 
+    /// <summary>A change in state New (requested by <see cref="Target"/>) that the change rows read.</summary>
+    public string ChangeNumber { get; private set; } = null!;
+
     public override async Task InitializeAsync()
     {
         await base.InitializeAsync();
@@ -28,6 +32,7 @@ public sealed class RoleMatrixFixture : ChangeFlowServerFixture
         Target = await Server.CreateUserAsync(Roles.Requestor);
         using var issued = await Server.Admin.PostAsJsonAsync($"api/users/{Target.Id}/tokens", new { name = "to revoke" });
         TargetTokenId = (await HttpAssert.StatusAsync(HttpStatusCode.Created, issued))!["id"]!.GetValue<string>();
+        ChangeNumber = ChangeApi.NumberOf(await ChangeApi.CreateAsync(Server.Admin, ChangeApi.Rfc2026014(Target.Id), submit: false));
     }
 
     /// <summary>A client for a caller: a role name, or <c>anonymous</c>.</summary>
@@ -81,6 +86,43 @@ public sealed class RoleMatrixTests(RoleMatrixFixture fixture) : IClassFixture<R
         new("POST", "api/stimuli/events/matrix-event", "{}", 202, Roles.ChangeManager, Roles.Admin),
         new("GET", "api/stimuli/dead-letters", null, 200, Roles.ChangeManager, Roles.Admin),
 
+        // Changes: reading is for every signed-in user (pipelines ask the deploy gate with their own token); creating,
+        // submitting and cancelling follow SubmitChanges, steps and validation follow Implementation. Unknown numbers
+        // answer 404 once authorized, so the row shows who got past the policy.
+        new("POST", "api/changes", "{rfc}", 201, Roles.Requestor, Roles.ServiceDeskAgent, Roles.ChangeManager, Roles.Admin),
+        new("GET", "api/changes", null, 200, All),
+        new("GET", "api/changes/{change}", null, 200, All),
+        new("GET", "api/changes/RFC-2026-999", null, 404, All),
+        new("POST", "api/changes/RFC-2026-999/submit", """{"expectedState":"New"}""", 404, Roles.Requestor, Roles.ServiceDeskAgent, Roles.ChangeManager, Roles.Admin),
+        new("POST", "api/changes/RFC-2026-999/steps/pre-checks", """{"status":"Done","expectedState":"Implement"}""", 404, Roles.Implementer, Roles.ChangeManager, Roles.Admin),
+        new("POST", "api/changes/RFC-2026-999/rollback-steps/rb-1", """{"status":"Done","expectedState":"Implement"}""", 404, Roles.Implementer, Roles.ChangeManager, Roles.Admin),
+        new("POST", "api/changes/RFC-2026-999/validate", """{"expectedState":"Implement"}""", 404, Roles.Implementer, Roles.ChangeManager, Roles.Admin),
+        new("POST", "api/changes/RFC-2026-999/cancel", """{"expectedState":"New","reason":"matrix"}""", 404, Roles.Requestor, Roles.ServiceDeskAgent, Roles.ChangeManager, Roles.Admin),
+        new("GET", "api/changes/{change}/timeline", null, 200, All),
+        new("GET", "api/changes/{change}/deploy-gate", null, 423, All),
+        new("GET", "api/calendar/changes.ics", null, 200, All),
+
+        // Tasks and the improvement register: everyone has an inbox; other people's inboxes are for change managers.
+        new("GET", "api/tasks", null, 200, All),
+        new("GET", "api/tasks?assignedTo={target}", null, 200, Roles.ChangeManager, Roles.Admin),
+        new("GET", "api/tasks/unknown", null, 404, All),
+        new("POST", "api/tasks/unknown/complete", """{"outcome":"Approved","comment":"matrix"}""", 404, All),
+        new("POST", "api/tasks/unknown/reassign", """{"userId":"{target}"}""", 404, All),
+        new("GET", "api/improvements", null, 200, All),
+        new("GET", "api/improvements/CIR-2026-999", null, 404, All),
+
+        // The catalogue, routing and agendas: read by everyone signed in, written by change management.
+        new("GET", "api/catalog/cab-boards", null, 200, All),
+        new("GET", "api/catalog/cab-boards/cab-main", null, 200, All),
+        new("GET", "api/catalog/blackouts", null, 200, All),
+        new("GET", "api/catalog/unknown-kind", null, 404, All),
+        new("PUT", "api/catalog/services/{unique}", """{"id":"{unique}","name":"Matrix service"}""", 200, Roles.ChangeManager, Roles.Admin),
+        new("DELETE", "api/catalog/services/no-such-service", null, 404, Roles.ChangeManager, Roles.Admin),
+        new("GET", "api/routing", null, 200, All),
+        new("PUT", "api/routing", "{}", 400, Roles.ChangeManager, Roles.Admin),
+        new("GET", "api/cab-boards/cab-main/agenda", null, 200, All),
+        new("GET", "api/cab-boards/no-such-board/agenda", null, 404, All),
+
         // Operations
         new("GET", "hangfire", null, 200, Roles.Admin),
         new("GET", "health/live", null, 200, Everyone),
@@ -111,11 +153,12 @@ public sealed class RoleMatrixTests(RoleMatrixFixture fixture) : IClassFixture<R
     {
         var row = Rows.Single(r => r.Method == method && r.Path == path);
         var expected = row.Admits(caller) ? row.AllowedStatus : caller == Anonymous ? 401 : 403;
-        var url = path.Replace("{target}", fixture.Target.Id, StringComparison.Ordinal).Replace("{targetToken}", fixture.TargetTokenId, StringComparison.Ordinal);
+        var unique = $"m{Interlocked.Increment(ref _unique)}-{caller.ToLowerInvariant()}";
+        var url = Fill(path, unique);
         using var request = new HttpRequestMessage(new HttpMethod(method), url);
         if (row.Body is not null)
         {
-            var body = row.Body.Replace("{unique}", $"m{Interlocked.Increment(ref _unique)}-{caller.ToLowerInvariant()}", StringComparison.Ordinal);
+            var body = row.Body == "{rfc}" ? ChangeApi.Body(ChangeApi.Rfc2026014(fixture.Target.Id), submit: false).ToJsonString() : Fill(row.Body, unique);
             request.Content = new StringContent(body, Encoding.UTF8, "application/json");
         }
 
@@ -134,6 +177,12 @@ public sealed class RoleMatrixTests(RoleMatrixFixture fixture) : IClassFixture<R
     {
         Assert.Equal(Rows.Length, Rows.Select(r => (r.Method, r.Path)).Distinct().Count());
     }
+
+    private string Fill(string text, string unique) =>
+        text.Replace("{unique}", unique, StringComparison.Ordinal)
+            .Replace("{target}", fixture.Target.Id, StringComparison.Ordinal)
+            .Replace("{targetToken}", fixture.TargetTokenId, StringComparison.Ordinal)
+            .Replace("{change}", fixture.ChangeNumber, StringComparison.Ordinal);
 
     private sealed record MatrixRow(string Method, string Path, string? Body, int AllowedStatus, params string[] Callers)
     {

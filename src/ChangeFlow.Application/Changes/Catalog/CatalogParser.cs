@@ -19,11 +19,20 @@ namespace ChangeFlow.Application.Changes.Catalog;
 /// </summary>
 public static class CatalogParser
 {
-    /// <summary>The JSON options the catalogue reads and writes with (camelCase, nulls left out).</summary>
+    /// <summary>The longest id of a catalogue entry (the <c>reference_documents</c> key column holds 200 characters).</summary>
+    public const int MaxIdLength = 200;
+
+    /// <summary>
+    /// The JSON options the catalogue reads and writes with (camelCase, nulls left out). Reading is strict: a member
+    /// the document type does not have (a misspelt <c>quorom</c>) or a member given twice is an error with its path,
+    /// not silently stored and ignored.
+    /// </summary>
     public static JsonSerializerOptions JsonOptions { get; } = new(JsonSerializerDefaults.Web)
     {
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         WriteIndented = false,
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        AllowDuplicateProperties = false,
     };
 
     /// <summary>Checks a document of <paramref name="kind"/> whose id is <paramref name="id"/>; empty when it is valid.</summary>
@@ -356,6 +365,18 @@ public static class CatalogParser
         catch (JsonException ex)
         {
             var path = ex.Path is { Length: > 0 } p ? p.TrimStart('$').TrimStart('.') : string.Empty;
+            var unmapped = ex.Message.StartsWith("The JSON property '", StringComparison.Ordinal) ? ex.Message.Split('\'', 3)[1] : null;
+            if (unmapped is not null && ex.Message.Contains("could not be mapped", StringComparison.Ordinal))
+            {
+                var member = path.Length == 0 ? unmapped : path.EndsWith("." + unmapped, StringComparison.Ordinal) || path == unmapped ? path : $"{path}.{unmapped}";
+                return Result.Failure<T>(member, ErrorCodes.Unknown, $"'{unmapped}' is not a member of this document.");
+            }
+
+            if (ex.Message.Contains("Duplicate", StringComparison.OrdinalIgnoreCase))
+            {
+                return Result.Failure<T>(path, ErrorCodes.Duplicate, "A member appears twice.");
+            }
+
             return Result.Failure<T>(path, ErrorCodes.Invalid, $"The document is not valid here: {FirstLine(ex.Message)}");
         }
     }
@@ -372,7 +393,11 @@ public static class CatalogParser
 
     private static void CheckId(PathErrors errors, string id, string? documentId)
     {
-        if (!ConfigurationRegistry.IsWellFormedId(id))
+        if (id.Length > MaxIdLength)
+        {
+            errors.Add("id", ErrorCodes.OutOfRange, $"An id has at most {MaxIdLength} characters.");
+        }
+        else if (!ConfigurationRegistry.IsWellFormedId(id))
         {
             errors.Add("id", ErrorCodes.Invalid, $"'{id}' is not a well-formed id (lower-case letters and digits separated by single dashes).");
         }
