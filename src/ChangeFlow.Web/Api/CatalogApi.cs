@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using ChangeFlow.Application.Changes;
 using ChangeFlow.Application.Changes.Catalog;
 using ChangeFlow.Application.Common;
+using ChangeFlow.Application.Workflows;
 using ChangeFlow.Domain.Common;
 using ChangeFlow.Web.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -60,8 +61,8 @@ public static class CatalogApi
                 ? (IResult)WithVersion(TypedResults.Ok(View(doc)), doc.Version)
                 : NotFound("No routing table is stored; the defaults apply."))
             .WithTags("Catalogue").WithSummary("The routing table: which workflow a submitted change starts.");
-        app.MapPut("/api/routing", (HttpRequest request, ChangeCatalog catalog, HttpCurrentUser user, CancellationToken ct) =>
-                PutAsync(ReferenceKinds.Routing, ChangeCatalog.RoutingId, request, catalog, user, ct))
+        app.MapPut("/api/routing", (HttpRequest request, ChangeCatalog catalog, IWorkflowDefinitionStore definitions, HttpCurrentUser user, CancellationToken ct) =>
+                PutAsync(ReferenceKinds.Routing, ChangeCatalog.RoutingId, request, catalog, user, ct, (json, token) => CheckRoutingTargetsAsync(json, catalog, definitions, token)))
             .RequireAuthorization(Policies.ChangeManagement)
             .WithTags("Catalogue").WithSummary("Replaces the routing table (If-Match: \"version\").");
 
@@ -70,7 +71,14 @@ public static class CatalogApi
         return app;
     }
 
-    private static async Task<IResult> PutAsync(string kind, string id, HttpRequest request, ChangeCatalog catalog, HttpCurrentUser user, CancellationToken ct)
+    private static async Task<IResult> PutAsync(
+        string kind,
+        string id,
+        HttpRequest request,
+        ChangeCatalog catalog,
+        HttpCurrentUser user,
+        CancellationToken ct,
+        Func<string, CancellationToken, Task<IReadOnlyList<DomainError>>>? check = null)
     {
         long? expected = null;
         var ifMatch = request.Headers.IfMatch.ToString();
@@ -91,7 +99,13 @@ public static class CatalogApi
             return problem!;
         }
 
-        var result = await catalog.PutAsync(kind, id, System.Text.Encoding.UTF8.GetString(body.Raw), expected, user.UserId, ct);
+        var json = System.Text.Encoding.UTF8.GetString(body.Raw);
+        if (check is not null && await check(json, ct) is { Count: > 0 } problems)
+        {
+            return ApiResults.Invalid(problems);
+        }
+
+        var result = await catalog.PutAsync(kind, id, json, expected, user.UserId, ct);
         return ApiResults.From(result, doc => (IResult)WithVersion(TypedResults.Ok(View(doc)), doc.Version));
     }
 
@@ -152,6 +166,45 @@ public static class CatalogApi
         }
 
         return TypedResults.Ok(new { board = board.Id, name = board.Name, meetings = agenda });
+    }
+
+    /// <summary>
+    /// A routing table may only send changes to workflows that exist and CAB boards that exist, so a typo is a 400 now
+    /// rather than a refused submission later.
+    /// </summary>
+    private static async Task<IReadOnlyList<DomainError>> CheckRoutingTargetsAsync(string json, ChangeCatalog catalog, IWorkflowDefinitionStore definitions, CancellationToken ct)
+    {
+        var parsed = CatalogParser.ParseRouting(json);
+        if (!parsed.IsSuccess)
+        {
+            return []; // The catalogue reports shape errors with their paths itself.
+        }
+
+        var errors = new List<DomainError>();
+        async Task CheckAsync(string path, string workflow, string? board)
+        {
+            if (await definitions.FindPublishedAsync(workflow, ct) is null)
+            {
+                errors.Add(new DomainError(path + ".workflow", ErrorCodes.Unknown, $"No published workflow definition '{workflow}'."));
+            }
+
+            if (board is not null && await catalog.FindBoardAsync(board, ct) is null)
+            {
+                errors.Add(new DomainError(path + ".cabBoard", ErrorCodes.Unknown, $"No CAB board '{board}' is in the catalogue."));
+            }
+        }
+
+        for (var i = 0; i < parsed.Value.Rules.Count; i++)
+        {
+            await CheckAsync($"rules[{i}]", parsed.Value.Rules[i].Workflow, parsed.Value.Rules[i].CabBoard);
+        }
+
+        foreach (var (type, target) in parsed.Value.Defaults)
+        {
+            await CheckAsync($"defaults.{type}", target.Workflow, target.CabBoard);
+        }
+
+        return errors;
     }
 
     private static object View(ReferenceDocument doc) => new

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using ChangeFlow.Application.Calendar;
 using ChangeFlow.Application.Changes;
@@ -120,7 +121,7 @@ public static class ChangesApi
 
     private static WithHeaders Created(ChangeRecord record) =>
         new(
-            Results.Json(ChangeRecordJson.ToDocument(record), DossierJson.StorageOptions, statusCode: StatusCodes.Status201Created),
+            Results.Json(View(record), DossierJson.StorageOptions, statusCode: StatusCodes.Status201Created),
             ("Location", $"/api/changes/{record.Number}"),
             ("ETag", ETag(record)));
 
@@ -155,13 +156,13 @@ public static class ChangesApi
 
         var page = await store.ListAsync(new ChangeQuery(parsedState, parsedType, f, t, RequestorId: requestor, Skip: skipCount ?? 0, Take: takeCount ?? 50), ct);
         return Results.Json(
-            new { items = page.Items.Select(ChangeRecordJson.ToDocument), total = page.Total, skip = page.Skip, take = page.Take },
+            new { items = page.Items.Select(View), total = page.Total, skip = page.Skip, take = page.Take },
             DossierJson.StorageOptions);
     }
 
     private static async Task<IResult> GetAsync(string number, ChangeService changes, CancellationToken ct) =>
         ApiResults.From(await changes.GetAsync(number, ct), record =>
-            new WithHeaders(Results.Json(ChangeRecordJson.ToDocument(record), DossierJson.StorageOptions), ("ETag", ETag(record))));
+            new WithHeaders(Results.Json(View(record), DossierJson.StorageOptions), ("ETag", ETag(record))));
 
     private static async Task<IResult> SubmitAsync(string number, HttpRequest request, ChangeService changes, HttpCurrentUser user, CancellationToken ct)
     {
@@ -327,7 +328,33 @@ public static class ChangesApi
     }
 
     private static IResult Ok(ChangeRecord record) =>
-        new WithHeaders(Results.Json(ChangeRecordJson.ToDocument(record), DossierJson.StorageOptions), ("ETag", ETag(record)));
+        new WithHeaders(Results.Json(View(record), DossierJson.StorageOptions), ("ETag", ETag(record)));
+
+    /// <summary>
+    /// A change as the API shows it: its number, state, outcome and version first (what a client reads most), then the
+    /// whole record — dossier, workflow, CAB slot, step progress.
+    /// </summary>
+    private static JsonObject View(ChangeRecord record)
+    {
+        var view = new JsonObject
+        {
+            ["number"] = record.Number,
+            ["state"] = record.Change.State.ToString(),
+            ["outcome"] = record.Change.Outcome?.ToString(),
+            ["version"] = record.Version,
+        };
+        var document = JsonSerializer.SerializeToNode(ChangeRecordJson.ToDocument(record), DossierJson.StorageOptions)!.AsObject();
+        foreach (var (name, value) in document.ToList())
+        {
+            if (!view.ContainsKey(name))
+            {
+                document.Remove(name);
+                view[name] = value;
+            }
+        }
+
+        return view;
+    }
 
     private static string ETag(ChangeRecord record) => $"\"{record.Version.ToString(CultureInfo.InvariantCulture)}\"";
 

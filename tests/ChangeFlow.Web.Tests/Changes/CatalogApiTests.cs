@@ -185,6 +185,27 @@ public sealed class CatalogApiTests(CatalogApiFixture fixture) : IClassFixture<C
     }
 
     [Fact]
+    public async Task Put_RefusesARoutingTable_ThatNamesAnUnknownWorkflowOrBoard()
+    {
+        using var current = await Manager.GetAsync("api/routing");
+        var table = (await HttpAssert.StatusAsync(HttpStatusCode.OK, current))!["document"]!.DeepClone().AsObject();
+        table["rules"]!.AsArray().Insert(0, new JsonObject
+        {
+            ["id"] = "typo",
+            ["types"] = new JsonArray("Normal"),
+            ["workflow"] = "normal-chnage",
+            ["cabBoard"] = "cab-mian",
+        });
+
+        using var response = await SendAsync(HttpMethod.Put, "api/routing", table, ifMatch: current.Headers.ETag!.Tag);
+
+        await HttpAssert.FieldErrorAsync(response, "rules[0].workflow", "unknown");
+        await HttpAssert.FieldErrorAsync(response, "rules[0].cabBoard", "unknown");
+        using var after = await Manager.GetAsync("api/routing");
+        Assert.Equal(current.Headers.ETag!.Tag, after.Headers.ETag!.Tag);
+    }
+
+    [Fact]
     public async Task Agenda_ListsASubmittedNormalChange_OnTheMeetingItWasBookedFor()
     {
         var submitted = await ChangeApi.CreateAsync(fixture.Requestor.Client, ChangeApi.Rfc2026014(fixture.Requestor.Id), submit: true);
