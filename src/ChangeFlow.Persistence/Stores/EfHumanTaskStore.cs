@@ -74,19 +74,7 @@ public sealed class EfHumanTaskStore : IHumanTaskStore
         ArgumentNullException.ThrowIfNull(task);
         var entity = ToEntity(task);
         entity.Version = expectedVersion + 1;
-        await using var db = await _factory.CreateDbContextAsync(cancellationToken);
-        using var turn = await WriteGate.EnterAsync(db, cancellationToken);
-        var entry = db.Attach(entity);
-        entry.State = EntityState.Modified;
-        entry.Property(x => x.Version).OriginalValue = expectedVersion;
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateConcurrencyException ex)
-        {
-            throw new ConcurrencyConflictException($"The task {task.Id} changed since version {expectedVersion}.", ex);
-        }
+        await VersionedUpdate.SaveAsync(_factory, entity, x => x.Version, expectedVersion, $"The task {task.Id}", cancellationToken);
     }
 
     internal static HumanTaskEntity ToEntity(HumanTask task) => new()

@@ -46,19 +46,7 @@ public sealed class EfImprovementStore : IImprovementStore
         ArgumentNullException.ThrowIfNull(record);
         var entity = ToEntity(record);
         entity.Version = expectedVersion + 1;
-        await using var db = await _factory.CreateDbContextAsync(cancellationToken);
-        using var turn = await WriteGate.EnterAsync(db, cancellationToken);
-        var entry = db.Attach(entity);
-        entry.State = EntityState.Modified;
-        entry.Property(x => x.Version).OriginalValue = expectedVersion;
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateConcurrencyException ex)
-        {
-            throw new ConcurrencyConflictException($"The improvement item {record.Number} changed since version {expectedVersion}.", ex);
-        }
+        await VersionedUpdate.SaveAsync(_factory, entity, x => x.Version, expectedVersion, $"The improvement item {record.Number}", cancellationToken);
     }
 
     internal static ImprovementEntity ToEntity(ImprovementRecord record)
