@@ -50,6 +50,7 @@ public sealed partial class WorkflowRuntime
     private readonly RuntimeOptions _options;
     private readonly Func<WorkflowInstanceState, IReadOnlyDictionary<string, JsonNode?>>? _globals;
     private readonly IServiceProvider? _services;
+    private readonly TimeSpan _timerJobDelay;
     private readonly InstanceLocks _locks = new();
 
     public WorkflowRuntime(
@@ -61,7 +62,8 @@ public sealed partial class WorkflowRuntime
         IOptions<RuntimeOptions> options,
         ILogger<WorkflowRuntime> logger,
         IEnumerable<IWorkflowGlobals>? globals = null,
-        IServiceProvider? services = null)
+        IServiceProvider? services = null,
+        IOptions<TimerOptions>? timers = null)
     {
         var providers = globals?.ToArray() ?? [];
         if (providers.Length > 0)
@@ -89,6 +91,8 @@ public sealed partial class WorkflowRuntime
         _options = options.Value;
         _logger = logger;
         _services = services;
+        // With a timer dispatcher, timer jobs are the backstop and come due a little after the timer.
+        _timerJobDelay = timers?.Value.JobDelay ?? TimeSpan.Zero;
     }
 
     /// <summary>Starts an instance of the published version of <paramref name="definitionId"/>.</summary>
@@ -121,8 +125,9 @@ public sealed partial class WorkflowRuntime
         RunAsync(instanceId, (runner, definition, state, ct) => runner.CancelAsync(definition, state, ct), actor, cancellationToken);
 
     /// <summary>
-    /// Fires a timer: called by the scheduler's job with ids only. Safe to call twice or late: a consumed bookmark
-    /// does nothing; a job that arrives before the bookmark is due waits briefly or reschedules itself.
+    /// Fires a timer: called by the scheduler's job, or the <see cref="TimerDispatcher"/>, with ids only. Safe to call
+    /// twice or late: a consumed bookmark does nothing; a call that arrives before the bookmark is due waits briefly or
+    /// reschedules its job.
     /// </summary>
     public async Task FireTimerAsync(string instanceId, string bookmarkId, CancellationToken cancellationToken)
     {
@@ -136,7 +141,7 @@ public sealed partial class WorkflowRuntime
         var early = due - _time.GetUtcNow();
         if (early > _options.EarlyFireTolerance)
         {
-            var jobId = await _jobs.ScheduleTimerAsync(instanceId, bookmarkId, due, cancellationToken);
+            var jobId = await _jobs.ScheduleTimerAsync(instanceId, bookmarkId, due + _timerJobDelay, cancellationToken);
             await _instances.SetTimerJobIdAsync(bookmarkId, jobId, cancellationToken);
             return;
         }
@@ -437,7 +442,7 @@ public sealed partial class WorkflowRuntime
 
             foreach (var timer in effects.Scheduled)
             {
-                var jobId = await _jobs.ScheduleTimerAsync(timer.InstanceId, timer.BookmarkId, timer.DueAt, CancellationToken.None);
+                var jobId = await _jobs.ScheduleTimerAsync(timer.InstanceId, timer.BookmarkId, timer.DueAt + _timerJobDelay, CancellationToken.None);
                 await _instances.SetTimerJobIdAsync(timer.BookmarkId, jobId, CancellationToken.None);
             }
 

@@ -29,10 +29,12 @@ public static class ChangeFlowServices
         services.AddOptions<DatabaseOptions>().Bind(configuration.GetSection(DatabaseOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<JobServerOptions>().Bind(configuration.GetSection(JobServerOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<RuntimeOptions>().Bind(configuration.GetSection(RuntimeOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<TimerOptions>().Bind(configuration.GetSection(TimerOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
 
         var options = configuration.GetSection(ChangeFlowOptions.Section).Get<ChangeFlowOptions>() ?? new ChangeFlowOptions();
         var database = configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
         var jobs = configuration.GetSection(JobServerOptions.Section).Get<JobServerOptions>() ?? new JobServerOptions();
+        var timers = configuration.GetSection(TimerOptions.Section).Get<TimerOptions>() ?? new TimerOptions();
         var dataDirectory = Path.GetFullPath(options.DataDirectory);
         Directory.CreateDirectory(dataDirectory);
         var connectionString = configuration.GetConnectionString("ChangeFlow");
@@ -80,6 +82,13 @@ public static class ChangeFlowServices
         services.AddChangeFlowChangeStores();
         services.AddSingleton<WorkflowDefinitionService>();
         services.AddSingleton<WorkflowRuntime>();
+        services.AddSingleton(sp => new TimerDispatcher(
+            sp.GetRequiredService<WorkflowRuntime>(),
+            sp.GetRequiredService<IWorkflowInstanceStore>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<IOptions<TimerOptions>>(),
+            sp.GetRequiredService<ILogger<TimerDispatcher>>(),
+            options.NodeName));
         // A job counts as lost after three missed heartbeats (see JobServerOptions.HeartbeatInterval).
         services.AddSingleton<IJobScheduler>(sp => new HangfireJobScheduler(
             sp.GetRequiredService<IBackgroundJobClient>(), sp.GetRequiredService<JobStorage>(), sp.GetRequiredService<TimeProvider>(), jobs.HeartbeatInterval * 3));
@@ -126,6 +135,13 @@ public static class ChangeFlowServices
                 server.Queues = ["default"];
             });
             services.AddHostedService<RuntimeSweeper>();
+        }
+
+        // The dispatcher fires due timers from the bookmark table; each timer's Hangfire job, due BackstopDelay later,
+        // is the backstop (see TimerOptions). It runs on nodes without a Hangfire server too: it needs only the database.
+        if (timers.Dispatcher)
+        {
+            services.AddHostedService<TimerDispatcherService>();
         }
 
         services.AddChangeFlowSecurity(configuration);
