@@ -96,7 +96,7 @@ public static class TimerLatenessCommand
 
         // As TimerDispatcherService runs it in the service; started before the instances are created, as on a live node.
         var dispatcher = new TimerDispatcher(
-            node.Runtime, node.Instances, TimeProvider.System, Microsoft.Extensions.Options.Options.Create(timerOptions), DispatcherLog.Instance, "bench");
+            node.Runtime, node.Instances, jobClient, TimeProvider.System, Microsoft.Extensions.Options.Options.Create(timerOptions), DispatcherLog.Instance, "bench");
         using var stopDispatcher = new CancellationTokenSource();
         var dispatching = timerOptions.Dispatcher ? Task.Run(() => dispatcher.RunAsync(stopDispatcher.Token)) : Task.CompletedTask;
 

@@ -87,7 +87,7 @@ public interface IStimulusStore
 /// </summary>
 public interface IJobScheduler
 {
-    /// <summary>Schedules <see cref="WorkflowRuntime.FireTimerAsync"/> for a timer bookmark; returns the job id.</summary>
+    /// <summary>Schedules <see cref="WorkflowRuntime.FireTimerAsync(string, string, CancellationToken)"/> for a timer bookmark; returns the job id.</summary>
     Task<string?> ScheduleTimerAsync(string instanceId, string bookmarkId, DateTimeOffset dueAt, CancellationToken cancellationToken);
 
     /// <summary>Schedules <see cref="WorkflowRuntime.ProcessStimulusAsync"/> for a stimulus.</summary>

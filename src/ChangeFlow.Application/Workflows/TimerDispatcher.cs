@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -6,7 +7,7 @@ namespace ChangeFlow.Application.Workflows;
 /// <summary>
 /// Fires due timers straight from the bookmark table: every node runs one, polling every
 /// <see cref="TimerOptions.PollInterval"/>, claiming a batch of due timers with a lease (so two nodes never hold the
-/// same timer) and firing it through <see cref="WorkflowRuntime.FireTimerAsync"/> with bounded parallelism.
+/// same timer) and firing it through <see cref="WorkflowRuntime.FireTimerAsync(string, string, CancellationToken)"/> with bounded parallelism.
 /// </summary>
 /// <remarks>
 /// Why not only Hangfire: one Hangfire job per timer moves each timer through Hangfire's schedule, queue and states
@@ -15,17 +16,30 @@ namespace ChangeFlow.Application.Workflows;
 /// <see cref="TimerOptions.BackstopDelay"/> later, and is deleted when the dispatcher fires the timer (or finds the
 /// bookmark consumed). Firing is idempotent and commits under optimistic concurrency, so a timer fired by the
 /// dispatcher and by its job, or by two dispatchers after a lease ran out, still resumes its instance once.
+/// <para>
+/// The fired timers' jobs are deleted by a worker of their own (<see cref="RunAsync"/>), not on the firing path: a
+/// Hangfire delete (a state change under a distributed lock) takes longer than the run that fires the timer, and on
+/// Hangfire's SQLite storage it limited firing to about 100 timers a second. A job not yet deleted when it comes due
+/// finds its bookmark consumed and does nothing.
+/// </para>
 /// </remarks>
 public sealed partial class TimerDispatcher
 {
+    /// <summary>Job ids waiting for deletion; beyond this many, a job is left to run (as a no-op) instead.</summary>
+    private const int MaxQueuedDeletions = 100_000;
+
     private readonly WorkflowRuntime _runtime;
     private readonly IWorkflowInstanceStore _instances;
+    private readonly IJobScheduler _jobs;
+    private readonly Channel<string> _firedJobs = Channel.CreateBounded<string>(
+        new BoundedChannelOptions(MaxQueuedDeletions) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = false });
     private readonly TimeProvider _time;
     private readonly TimerOptions _options;
     private readonly ILogger<TimerDispatcher> _logger;
 
     /// <param name="runtime">Fires each claimed timer.</param>
     /// <param name="instances">Claims due timers.</param>
+    /// <param name="jobs">Deletes the jobs of the timers fired.</param>
     /// <param name="time">The clock due instants and leases are compared with.</param>
     /// <param name="options">Batch size, parallelism, lease and poll interval.</param>
     /// <param name="logger">Logs failed claims and firings.</param>
@@ -33,6 +47,7 @@ public sealed partial class TimerDispatcher
     public TimerDispatcher(
         WorkflowRuntime runtime,
         IWorkflowInstanceStore instances,
+        IJobScheduler jobs,
         TimeProvider time,
         IOptions<TimerOptions> options,
         ILogger<TimerDispatcher> logger,
@@ -41,6 +56,7 @@ public sealed partial class TimerDispatcher
         ArgumentNullException.ThrowIfNull(options);
         _runtime = runtime;
         _instances = instances;
+        _jobs = jobs;
         _time = time;
         _options = options.Value;
         _logger = logger;
@@ -72,7 +88,12 @@ public sealed partial class TimerDispatcher
             {
                 try
                 {
-                    await _runtime.FireTimerAsync(timer.InstanceId, timer.BookmarkId, ct);
+                    await _runtime.FireTimerAsync(timer.InstanceId, timer.BookmarkId, keepTimerJob: true, ct);
+                    if (timer.JobId is { } jobId)
+                    {
+                        // Fired now or before (a consumed bookmark): either way the job has nothing left to do.
+                        _firedJobs.Writer.TryWrite(jobId);
+                    }
                 }
                 catch (OperationCanceledException) when (ct.IsCancellationRequested)
                 {
@@ -89,11 +110,73 @@ public sealed partial class TimerDispatcher
     }
 
     /// <summary>
+    /// Deletes the jobs of the timers fired so far, <see cref="TimerOptions.Parallelism"/> at a time; returns how many.
+    /// <see cref="RunAsync"/> does this continuously.
+    /// </summary>
+    public async Task<int> DeleteFiredJobsAsync(CancellationToken cancellationToken)
+    {
+        var batch = new List<string>();
+        while (_firedJobs.Reader.TryRead(out var jobId))
+        {
+            batch.Add(jobId);
+        }
+
+        await Parallel.ForEachAsync(
+            batch,
+            new ParallelOptions { MaxDegreeOfParallelism = _options.Parallelism, CancellationToken = cancellationToken },
+            (jobId, ct) => new ValueTask(DeleteJobAsync(jobId, ct)));
+        return batch.Count;
+    }
+
+    /// <summary>
     /// Dispatches until <paramref name="cancellationToken"/> is cancelled: a full batch is followed by the next claim at
-    /// once, anything less by a pause of <see cref="TimerOptions.PollInterval"/>. Runs interrupted by cancellation
-    /// commit nothing; their timers are claimed again when the lease runs out.
+    /// once, anything less by a pause of <see cref="TimerOptions.PollInterval"/>; meanwhile the fired timers' jobs are
+    /// deleted. Runs interrupted by cancellation commit nothing; their timers are claimed again when the lease runs
+    /// out. Jobs not deleted by then run when due and do nothing.
     /// </summary>
     public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var deleting = Task.Run(
+            () => Parallel.ForEachAsync(
+                _firedJobs.Reader.ReadAllAsync(cancellationToken),
+                new ParallelOptions { MaxDegreeOfParallelism = _options.Parallelism, CancellationToken = cancellationToken },
+                (jobId, ct) => new ValueTask(DeleteJobAsync(jobId, ct))),
+            CancellationToken.None);
+        try
+        {
+            await DispatchUntilCancelledAsync(cancellationToken);
+        }
+        finally
+        {
+            try
+            {
+                await deleting;
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+            }
+        }
+    }
+
+    private async Task DeleteJobAsync(string jobId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _jobs.DeleteAsync(jobId, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+#pragma warning disable CA1031 // A job left behind runs when due and finds its bookmark consumed.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            LogDeleteFailed(_logger, ex, jobId);
+        }
+    }
+
+    private async Task DispatchUntilCancelledAsync(CancellationToken cancellationToken)
     {
         while (!cancellationToken.IsCancellationRequested)
         {
@@ -131,6 +214,9 @@ public sealed partial class TimerDispatcher
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Firing timer {BookmarkId} of instance {InstanceId} failed; it is fired again when its claim runs out.")]
     private static partial void LogFireFailed(ILogger logger, Exception exception, string bookmarkId, string instanceId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Deleting job {JobId} of a fired timer failed; it runs when due and does nothing.")]
+    private static partial void LogDeleteFailed(ILogger logger, Exception exception, string jobId);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Claiming due timers failed; retrying after the poll interval.")]
     private static partial void LogClaimFailed(ILogger logger, Exception exception);

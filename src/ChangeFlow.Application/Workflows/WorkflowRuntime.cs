@@ -129,7 +129,14 @@ public sealed partial class WorkflowRuntime
     /// twice or late: a consumed bookmark does nothing; a call that arrives before the bookmark is due waits briefly or
     /// reschedules its job.
     /// </summary>
-    public async Task FireTimerAsync(string instanceId, string bookmarkId, CancellationToken cancellationToken)
+    public Task FireTimerAsync(string instanceId, string bookmarkId, CancellationToken cancellationToken) =>
+        FireTimerAsync(instanceId, bookmarkId, keepTimerJob: false, cancellationToken);
+
+    /// <summary>
+    /// Fires a timer; with <paramref name="keepTimerJob"/> the fired timer's own job is left for the caller to delete
+    /// (the <see cref="TimerDispatcher"/> deletes it off the firing path: a Hangfire delete costs more than the run).
+    /// </summary>
+    internal async Task FireTimerAsync(string instanceId, string bookmarkId, bool keepTimerJob, CancellationToken cancellationToken)
     {
         var snapshot = await _instances.LoadAsync(instanceId, cancellationToken);
         var bookmark = snapshot?.State.FindBookmark(bookmarkId);
@@ -151,7 +158,12 @@ public sealed partial class WorkflowRuntime
             await Task.Delay(early, _time, cancellationToken);
         }
 
-        var result = await ResumeAsync(instanceId, bookmarkId, null, cancellationToken);
+        var result = await RunAsync(
+            instanceId,
+            (runner, definition, state, ct) => runner.ResumeAsync(definition, state, bookmarkId, null, ct),
+            null,
+            cancellationToken,
+            keepJobOf: keepTimerJob ? bookmarkId : null);
         if (result.Outcome == RuntimeOutcome.Conflict)
         {
             throw new ConcurrencyConflictException(result.Message ?? "Timer could not be committed.");
@@ -337,7 +349,8 @@ public sealed partial class WorkflowRuntime
         Func<WorkflowRunner, WorkflowDefinition, WorkflowInstanceState, CancellationToken, ValueTask<RunResult>> run,
         string? actor,
         CancellationToken cancellationToken,
-        StimulusRecord? deliveredStimulus = null)
+        StimulusRecord? deliveredStimulus = null,
+        string? keepJobOf = null)
     {
         using var held = await _locks.AcquireAsync(instanceId, cancellationToken);
         for (var attempt = 1; ; attempt++)
@@ -376,7 +389,7 @@ public sealed partial class WorkflowRuntime
                 return new RuntimeResult(RuntimeOutcome.Conflict, null, ex.Message);
             }
 
-            await AfterCommitAsync(effects, snapshot.TimerJobIds, stimuli);
+            await AfterCommitAsync(effects, snapshot.TimerJobIds, stimuli, keepJobOf);
             return new RuntimeResult(RuntimeOutcome.Ok, InstanceSummary.FromState(result.State));
         }
     }
@@ -427,14 +440,15 @@ public sealed partial class WorkflowRuntime
         return stimuli;
     }
 
-    private async Task AfterCommitAsync(RunEffects effects, IReadOnlyDictionary<string, string?> jobIds, IReadOnlyList<StimulusRecord> stimuli)
+    private async Task AfterCommitAsync(RunEffects effects, IReadOnlyDictionary<string, string?> jobIds, IReadOnlyList<StimulusRecord> stimuli, string? keepJobOf = null)
     {
         // Failures here are repaired by the sweep: the committed bookmark table says what must fire.
         try
         {
             foreach (var timer in effects.Unscheduled)
             {
-                if (jobIds.TryGetValue(timer.BookmarkId, out var jobId) && jobId is not null)
+                if (jobIds.TryGetValue(timer.BookmarkId, out var jobId) && jobId is not null
+                    && !string.Equals(timer.BookmarkId, keepJobOf, StringComparison.Ordinal))
                 {
                     await _jobs.DeleteAsync(jobId, CancellationToken.None);
                 }

@@ -85,6 +85,7 @@ public static class ChangeFlowServices
         services.AddSingleton(sp => new TimerDispatcher(
             sp.GetRequiredService<WorkflowRuntime>(),
             sp.GetRequiredService<IWorkflowInstanceStore>(),
+            sp.GetRequiredService<IJobScheduler>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<IOptions<TimerOptions>>(),
             sp.GetRequiredService<ILogger<TimerDispatcher>>(),

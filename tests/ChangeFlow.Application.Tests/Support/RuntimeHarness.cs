@@ -144,6 +144,7 @@ public sealed class RuntimeHarness : IAsyncDisposable
         return new TimerDispatcher(
             node.Runtime,
             node.Instances,
+            Jobs,
             Clock,
             Microsoft.Extensions.Options.Options.Create(Timers ?? new TimerOptions()),
             NullLogger<TimerDispatcher>.Instance,
