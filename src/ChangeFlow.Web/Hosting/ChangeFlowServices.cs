@@ -152,6 +152,9 @@ public static class ChangeFlowServices
         return services;
     }
 
+    /// <summary>The PostgreSQL advisory lock key under which a node applies migrations (any constant the app owns).</summary>
+    private const long MigrationLockKey = 0x4348_414E_4745_464C; // "CHANGEFL"
+
     private static void TryAddSingletonTime(this IServiceCollection services)
     {
         if (!services.Any(d => d.ServiceType == typeof(TimeProvider)))
@@ -171,6 +174,16 @@ public static class ChangeFlowServices
         var factory = services.GetRequiredService<IDbContextFactory<ChangeFlowDbContext>>();
         await using (var db = await factory.CreateDbContextAsync(cancellationToken))
         {
+            // Nodes starting together on a new PostgreSQL database would otherwise apply the same migration at once
+            // ("relation ... already exists"): a session advisory lock on this context's connection lets one migrate
+            // while the others wait, then find nothing pending. SQLite serves one node.
+            var postgres = database.Provider == DatabaseProvider.PostgreSql;
+            if (postgres)
+            {
+                await db.Database.OpenConnectionAsync(cancellationToken);
+                await db.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_lock({MigrationLockKey})", cancellationToken);
+            }
+
             var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
             if (pending.Count > 0 && database.FailOnPendingMigrations)
             {
@@ -182,6 +195,11 @@ public static class ChangeFlowServices
             {
                 logger.LogInformation("Applying {Count} migration(s): {Migrations}", pending.Count, string.Join(", ", pending));
                 await db.Database.MigrateAsync(cancellationToken);
+            }
+
+            if (postgres)
+            {
+                await db.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_unlock({MigrationLockKey})", cancellationToken);
             }
         }
 
