@@ -77,10 +77,48 @@ public sealed class RestartTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Timers_FireExactlyOnceThroughTheirBackstopJobs_WhenNoDispatcherRuns()
+    {
+        const int timers = 20;
+
+        // The node that sets the timers runs the dispatcher, so their jobs are scheduled as the backstop (after the
+        // due instant); it is killed before they are due, and the node that takes over runs no dispatcher.
+        var node = _cluster.StartNode("node-a", FastRecovery);
+        await node.WaitReadyAsync(TimeSpan.FromSeconds(90));
+        var due = TimeProvider.System.GetUtcNow().AddSeconds(6);
+        var ids = new List<string>();
+        for (var i = 0; i < timers; i++)
+        {
+            ids.Add(await node.StartInstanceAsync("cluster-timer-at", new JsonObject { ["dueAt"] = due.ToString("O", CultureInfo.InvariantCulture) }));
+        }
+
+        Assert.True(TimeProvider.System.GetUtcNow() < due, "The timers were due before the node could be killed.");
+        await node.KillAsync();
+        var settings = new Dictionary<string, string>(FastRecovery) { ["ChangeFlow__Timers__Dispatcher"] = "false" };
+        var other = _cluster.StartNode("node-b", settings);
+        await other.WaitReadyAsync(TimeSpan.FromSeconds(90));
+
+        await _cluster.WaitUntilAsync(
+            async () => (await _cluster.CountStatusesAsync()).GetValueOrDefault("Finished") == timers,
+            TimeSpan.FromSeconds(60),
+            async () => "instances by status: " + string.Join(", ", await _cluster.CountStatusesAsync()));
+
+        var journal = await _cluster.ReadJournalAsync();
+        foreach (var id in ids)
+        {
+            Assert.True(1 == journal.Count(r => r.InstanceId == id && r is { ActivityId: "wait", Kind: "Resumed" }), $"{id}: the timer did not fire exactly once");
+            Assert.True(1 == journal.Count(r => r.InstanceId == id && r.Kind == "WorkflowFinished"), $"{id}: the instance did not finish exactly once");
+        }
+    }
+
+    [Fact]
     public async Task Timers_FireExactlyOnce_WhenAKilledServerLeftTheSchedulerLockBehind()
     {
         const int timers = 10;
-        var node = _cluster.StartNode("node-a", FastRecovery);
+
+        // Without the timer dispatcher, each timer is its Hangfire job, and the sweep is what repairs a stalled one.
+        var settings = new Dictionary<string, string>(FastRecovery) { ["ChangeFlow__Timers__Dispatcher"] = "false" };
+        var node = _cluster.StartNode("node-a", settings);
         await node.WaitReadyAsync(TimeSpan.FromSeconds(90));
 
         // What a server killed while moving due jobs to the queue leaves behind: the schedulers' lock row, which every

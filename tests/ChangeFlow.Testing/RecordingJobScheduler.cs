@@ -6,7 +6,7 @@ namespace ChangeFlow.Testing;
 /// <summary>What a <see cref="RecordingJobScheduler"/> job would run.</summary>
 public enum ScheduledJobKind
 {
-    /// <summary><see cref="WorkflowRuntime.FireTimerAsync"/>.</summary>
+    /// <summary><see cref="WorkflowRuntime.FireTimerAsync(string, string, CancellationToken)"/>.</summary>
     Timer,
     /// <summary><see cref="WorkflowRuntime.ProcessStimulusAsync"/>.</summary>
     Stimulus,

@@ -24,7 +24,7 @@ public sealed class DurableNode : IAsyncDisposable
 {
     private readonly TestDatabase _database;
 
-    private DurableNode(TestDatabase database, IJobScheduler jobs, RuntimeOptions options)
+    private DurableNode(TestDatabase database, IJobScheduler jobs, RuntimeOptions options, TimerOptions? timers)
     {
         _database = database;
         var builder = new DbContextOptionsBuilder<ChangeFlowDbContext>();
@@ -54,7 +54,8 @@ public sealed class DurableNode : IAsyncDisposable
             jobs,
             TimeProvider.System,
             Microsoft.Extensions.Options.Options.Create(options),
-            NullLogger<WorkflowRuntime>.Instance);
+            NullLogger<WorkflowRuntime>.Instance,
+            timers: timers is null ? null : Microsoft.Extensions.Options.Options.Create(timers));
     }
 
     public DatabaseProvider Provider => _database.Provider;
@@ -92,10 +93,10 @@ public sealed class DurableNode : IAsyncDisposable
     /// <summary>Counts the SQL commands the stores send (database round trips).</summary>
     public CommandCounter Commands { get; } = new();
 
-    public static async Task<DurableNode> CreateAsync(DatabaseProvider provider, IJobScheduler jobs, RuntimeOptions? options = null)
+    public static async Task<DurableNode> CreateAsync(DatabaseProvider provider, IJobScheduler jobs, RuntimeOptions? options = null, TimerOptions? timers = null)
     {
         var database = await TestDatabase.CreateAsync(provider);
-        var node = new DurableNode(database, jobs, options ?? new RuntimeOptions());
+        var node = new DurableNode(database, jobs, options ?? new RuntimeOptions(), timers);
         foreach (var json in new[] { BenchmarkWorkflows.Resume(StepKind.Literal), BenchmarkWorkflows.Timer() })
         {
             var outcome = await node.Definitions.ImportAsync(json, "bench", publish: true, CancellationToken.None);

@@ -21,10 +21,11 @@ namespace ChangeFlow.Benchmarks.Durable;
 
 /// <summary>
 /// <c>timers</c>: how late durable timers fire under load. Many instances of a workflow that waits on <c>Elsa.StartAt</c>
-/// (due instants spread evenly over a window) are created first, through <see cref="WorkflowRuntime"/> on SQLite with
-/// the Hangfire scheduler; then a real Hangfire server in this process (SQLite storage, the service's settings) fires
-/// them, with the runtime's sweep running as in the service. Lateness is the <c>Resumed</c> journal entry of the timer
-/// activity minus its due instant.
+/// (due instants spread evenly over a window) are created first, through <see cref="WorkflowRuntime"/> with the
+/// Hangfire scheduler; then they fire as in the service: the <see cref="TimerDispatcher"/> (unless
+/// <c>--dispatcher off</c>) and a real Hangfire server in this process (the service's settings) whose timer jobs are the
+/// backstop, with the runtime's sweep running. Lateness is the <c>Resumed</c> journal entry of the timer activity minus
+/// its due instant.
 /// </summary>
 public static class TimerLatenessCommand
 {
@@ -36,8 +37,19 @@ public static class TimerLatenessCommand
         var workers = options.Int("workers", 10);
         var grace = TimeSpan.FromSeconds(options.Double("grace", 120));
         var provider = options.Provider();
+        // The service's defaults (ChangeFlow:Timers); "--dispatcher off" measures one Hangfire job per timer, as before.
+        var timerOptions = new TimerOptions
+        {
+            Dispatcher = !string.Equals(options.Text("dispatcher"), "off", StringComparison.OrdinalIgnoreCase),
+        };
+        timerOptions.PollInterval = TimeSpan.FromMilliseconds(options.Double("poll-ms", timerOptions.PollInterval.TotalMilliseconds));
+        timerOptions.BatchSize = options.Int("batch", timerOptions.BatchSize);
+        timerOptions.Parallelism = options.Int("parallelism", timerOptions.Parallelism);
 
         Machine.Print($"timer lateness: {count} instances, due spread over {spread.TotalSeconds:0} s, created by {clients} clients; ChangeFlow and Hangfire on {provider}, {workers} workers, schedule and queue polling 1 s");
+        Machine.Print(timerOptions.Dispatcher
+            ? $"timer dispatcher: on, poll {timerOptions.PollInterval.TotalMilliseconds:0} ms, batch {timerOptions.BatchSize}, parallelism {timerOptions.Parallelism}, lease {timerOptions.Lease.TotalSeconds:0} s; Hangfire timer jobs due {timerOptions.BackstopDelay.TotalSeconds:0} s after their timer (backstop)"
+            : "timer dispatcher: off (one Hangfire job per timer, due at the timer)");
         Machine.Print($"machine: {Machine.Describe()}");
 
         var directory = Directory.CreateTempSubdirectory("changeflow-bench-hangfire-").FullName;
@@ -52,7 +64,7 @@ public static class TimerLatenessCommand
         // PostgreSQL, Hangfire's tables live in the ChangeFlow database (schema "hangfire"), which the node creates first.
         var heartbeat = TimeSpan.FromSeconds(10);
         var jobClient = new LateJobScheduler();
-        await using var node = await DurableNode.CreateAsync(provider, jobClient);
+        await using var node = await DurableNode.CreateAsync(provider, jobClient, timers: timerOptions);
         JobStorage storage = provider == DatabaseProvider.PostgreSql
             ? new PostgreSqlStorage(
                 new NpgsqlConnectionFactory(node.ConnectionString, PostgreSqlOptions),
@@ -81,6 +93,12 @@ public static class TimerLatenessCommand
             },
             storage);
         await sweeper.StartAsync(CancellationToken.None);
+
+        // As TimerDispatcherService runs it in the service; started before the instances are created, as on a live node.
+        var dispatcher = new TimerDispatcher(
+            node.Runtime, node.Instances, jobClient, TimeProvider.System, Microsoft.Extensions.Options.Options.Create(timerOptions), DispatcherLog.Instance, "bench");
+        using var stopDispatcher = new CancellationTokenSource();
+        var dispatching = timerOptions.Dispatcher ? Task.Run(() => dispatcher.RunAsync(stopDispatcher.Token)) : Task.CompletedTask;
 
         try
         {
@@ -166,7 +184,7 @@ public static class TimerLatenessCommand
             Machine.Print("");
             Machine.Print($"fired: {lateness.Count} of {instances.Count}; lost (never fired): {lost}; fired twice: {twice}; early (before due): {lateness.Count(l => l < 0)}");
             Machine.Print($"lateness (ms): min {lateness.FirstOrDefault():0}, p50 {Machine.Percentile(lateness, 50):0}, p90 {Machine.Percentile(lateness, 90):0}, p99 {Machine.Percentile(lateness, 99):0}, max {lateness.LastOrDefault():0}");
-            Machine.Print($"timer jobs run by Hangfire: {counter.Performed} for {counter.Bookmarks} bookmarks ({counter.RunMoreThanOnce} bookmarks had more than one job run: sweep repairs, reschedules or retries); failed job runs: {counter.Failed}; sweep repairs: {sweepLog.Repaired}");
+            Machine.Print($"timer jobs run by Hangfire: {counter.Performed} for {counter.Bookmarks} bookmarks ({counter.RunMoreThanOnce} bookmarks had more than one job run: sweep repairs, reschedules or retries); failed job runs: {counter.Failed}; sweep repairs: {sweepLog.Repaired}; dispatcher errors logged: {DispatcherLog.Instance.Errors}");
             foreach (var error in counter.Errors)
             {
                 Machine.Print($"  failed run: {error}");
@@ -181,6 +199,8 @@ public static class TimerLatenessCommand
         }
         finally
         {
+            await stopDispatcher.CancelAsync();
+            await dispatching;
             await sweeper.StopAsync(CancellationToken.None);
             server.SendStop();
             server.Dispose();
@@ -318,6 +338,29 @@ public static class TimerLatenessCommand
                 {
                     _errors.Enqueue($"{context.Exception.GetType().Name}: {context.Exception.InnerException?.Message ?? context.Exception.Message}");
                 }
+            }
+        }
+    }
+
+    /// <summary>Counts the dispatcher's warnings and errors (failed claims or firings).</summary>
+    private sealed class DispatcherLog : ILogger<TimerDispatcher>
+    {
+        public static DispatcherLog Instance { get; } = new();
+
+        private int _errors;
+
+        public int Errors => Volatile.Read(ref _errors);
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Warning;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (logLevel >= LogLevel.Warning && Interlocked.Increment(ref _errors) <= 5)
+            {
+                Console.WriteLine($"  dispatcher: {formatter(state, exception)} {exception?.GetType().Name}: {exception?.Message}");
             }
         }
     }

@@ -50,6 +50,14 @@ public interface IWorkflowInstanceStore
     /// <summary>Timer bookmarks due at or before <paramref name="dueBefore"/>, earliest first.</summary>
     Task<IReadOnlyList<TimerBookmark>> ListDueTimersAsync(DateTimeOffset dueBefore, int take, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Atomically claims up to <paramref name="take"/> timer bookmarks due at or before <paramref name="now"/> that no
+    /// one holds (never claimed, or their claim ended at or before <paramref name="now"/>) for <paramref name="owner"/>
+    /// until <paramref name="claimedUntil"/>, earliest first. Two callers never get the same bookmark while a claim
+    /// holds, on one node or several. A claim ends when the timer fires (its bookmark is consumed) or runs out.
+    /// </summary>
+    Task<IReadOnlyList<TimerBookmark>> ClaimDueTimersAsync(string owner, DateTimeOffset now, DateTimeOffset claimedUntil, int take, CancellationToken cancellationToken);
+
     Task<InstanceSummary?> GetSummaryAsync(string instanceId, CancellationToken cancellationToken);
 
     Task<Page<InstanceSummary>> ListAsync(InstanceQuery query, CancellationToken cancellationToken);
@@ -79,7 +87,7 @@ public interface IStimulusStore
 /// </summary>
 public interface IJobScheduler
 {
-    /// <summary>Schedules <see cref="WorkflowRuntime.FireTimerAsync"/> for a timer bookmark; returns the job id.</summary>
+    /// <summary>Schedules <see cref="WorkflowRuntime.FireTimerAsync(string, string, CancellationToken)"/> for a timer bookmark; returns the job id.</summary>
     Task<string?> ScheduleTimerAsync(string instanceId, string bookmarkId, DateTimeOffset dueAt, CancellationToken cancellationToken);
 
     /// <summary>Schedules <see cref="WorkflowRuntime.ProcessStimulusAsync"/> for a stimulus.</summary>

@@ -50,6 +50,7 @@ public sealed partial class WorkflowRuntime
     private readonly RuntimeOptions _options;
     private readonly Func<WorkflowInstanceState, IReadOnlyDictionary<string, JsonNode?>>? _globals;
     private readonly IServiceProvider? _services;
+    private readonly TimeSpan _timerJobDelay;
     private readonly InstanceLocks _locks = new();
 
     public WorkflowRuntime(
@@ -61,7 +62,8 @@ public sealed partial class WorkflowRuntime
         IOptions<RuntimeOptions> options,
         ILogger<WorkflowRuntime> logger,
         IEnumerable<IWorkflowGlobals>? globals = null,
-        IServiceProvider? services = null)
+        IServiceProvider? services = null,
+        IOptions<TimerOptions>? timers = null)
     {
         var providers = globals?.ToArray() ?? [];
         if (providers.Length > 0)
@@ -89,6 +91,8 @@ public sealed partial class WorkflowRuntime
         _options = options.Value;
         _logger = logger;
         _services = services;
+        // With a timer dispatcher, timer jobs are the backstop and come due a little after the timer.
+        _timerJobDelay = timers?.Value.JobDelay ?? TimeSpan.Zero;
     }
 
     /// <summary>Starts an instance of the published version of <paramref name="definitionId"/>.</summary>
@@ -121,10 +125,18 @@ public sealed partial class WorkflowRuntime
         RunAsync(instanceId, (runner, definition, state, ct) => runner.CancelAsync(definition, state, ct), actor, cancellationToken);
 
     /// <summary>
-    /// Fires a timer: called by the scheduler's job with ids only. Safe to call twice or late: a consumed bookmark
-    /// does nothing; a job that arrives before the bookmark is due waits briefly or reschedules itself.
+    /// Fires a timer: called by the scheduler's job, or the <see cref="TimerDispatcher"/>, with ids only. Safe to call
+    /// twice or late: a consumed bookmark does nothing; a call that arrives before the bookmark is due waits briefly or
+    /// reschedules its job.
     /// </summary>
-    public async Task FireTimerAsync(string instanceId, string bookmarkId, CancellationToken cancellationToken)
+    public Task FireTimerAsync(string instanceId, string bookmarkId, CancellationToken cancellationToken) =>
+        FireTimerAsync(instanceId, bookmarkId, keepTimerJob: false, cancellationToken);
+
+    /// <summary>
+    /// Fires a timer; with <paramref name="keepTimerJob"/> the fired timer's own job is left for the caller to delete
+    /// (the <see cref="TimerDispatcher"/> deletes it off the firing path: a Hangfire delete costs more than the run).
+    /// </summary>
+    internal async Task FireTimerAsync(string instanceId, string bookmarkId, bool keepTimerJob, CancellationToken cancellationToken)
     {
         var snapshot = await _instances.LoadAsync(instanceId, cancellationToken);
         var bookmark = snapshot?.State.FindBookmark(bookmarkId);
@@ -136,7 +148,7 @@ public sealed partial class WorkflowRuntime
         var early = due - _time.GetUtcNow();
         if (early > _options.EarlyFireTolerance)
         {
-            var jobId = await _jobs.ScheduleTimerAsync(instanceId, bookmarkId, due, cancellationToken);
+            var jobId = await _jobs.ScheduleTimerAsync(instanceId, bookmarkId, due + _timerJobDelay, cancellationToken);
             await _instances.SetTimerJobIdAsync(bookmarkId, jobId, cancellationToken);
             return;
         }
@@ -146,7 +158,12 @@ public sealed partial class WorkflowRuntime
             await Task.Delay(early, _time, cancellationToken);
         }
 
-        var result = await ResumeAsync(instanceId, bookmarkId, null, cancellationToken);
+        var result = await RunAsync(
+            instanceId,
+            (runner, definition, state, ct) => runner.ResumeAsync(definition, state, bookmarkId, null, ct),
+            null,
+            cancellationToken,
+            keepJobOf: keepTimerJob ? bookmarkId : null);
         if (result.Outcome == RuntimeOutcome.Conflict)
         {
             throw new ConcurrencyConflictException(result.Message ?? "Timer could not be committed.");
@@ -332,7 +349,8 @@ public sealed partial class WorkflowRuntime
         Func<WorkflowRunner, WorkflowDefinition, WorkflowInstanceState, CancellationToken, ValueTask<RunResult>> run,
         string? actor,
         CancellationToken cancellationToken,
-        StimulusRecord? deliveredStimulus = null)
+        StimulusRecord? deliveredStimulus = null,
+        string? keepJobOf = null)
     {
         using var held = await _locks.AcquireAsync(instanceId, cancellationToken);
         for (var attempt = 1; ; attempt++)
@@ -371,7 +389,7 @@ public sealed partial class WorkflowRuntime
                 return new RuntimeResult(RuntimeOutcome.Conflict, null, ex.Message);
             }
 
-            await AfterCommitAsync(effects, snapshot.TimerJobIds, stimuli);
+            await AfterCommitAsync(effects, snapshot.TimerJobIds, stimuli, keepJobOf);
             return new RuntimeResult(RuntimeOutcome.Ok, InstanceSummary.FromState(result.State));
         }
     }
@@ -422,14 +440,15 @@ public sealed partial class WorkflowRuntime
         return stimuli;
     }
 
-    private async Task AfterCommitAsync(RunEffects effects, IReadOnlyDictionary<string, string?> jobIds, IReadOnlyList<StimulusRecord> stimuli)
+    private async Task AfterCommitAsync(RunEffects effects, IReadOnlyDictionary<string, string?> jobIds, IReadOnlyList<StimulusRecord> stimuli, string? keepJobOf = null)
     {
         // Failures here are repaired by the sweep: the committed bookmark table says what must fire.
         try
         {
             foreach (var timer in effects.Unscheduled)
             {
-                if (jobIds.TryGetValue(timer.BookmarkId, out var jobId) && jobId is not null)
+                if (jobIds.TryGetValue(timer.BookmarkId, out var jobId) && jobId is not null
+                    && !string.Equals(timer.BookmarkId, keepJobOf, StringComparison.Ordinal))
                 {
                     await _jobs.DeleteAsync(jobId, CancellationToken.None);
                 }
@@ -437,7 +456,7 @@ public sealed partial class WorkflowRuntime
 
             foreach (var timer in effects.Scheduled)
             {
-                var jobId = await _jobs.ScheduleTimerAsync(timer.InstanceId, timer.BookmarkId, timer.DueAt, CancellationToken.None);
+                var jobId = await _jobs.ScheduleTimerAsync(timer.InstanceId, timer.BookmarkId, timer.DueAt + _timerJobDelay, CancellationToken.None);
                 await _instances.SetTimerJobIdAsync(timer.BookmarkId, jobId, CancellationToken.None);
             }
 

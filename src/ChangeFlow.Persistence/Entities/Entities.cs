@@ -76,6 +76,12 @@ public sealed class BookmarkEntity
     public DateTime? DueAt { get; set; }
 
     public string? JobId { get; set; }
+
+    /// <summary>The timer dispatcher (node) that claimed this due timer to fire it; see <see cref="ClaimedUntil"/>.</summary>
+    public string? ClaimedBy { get; set; }
+
+    /// <summary>Until when the claim holds (UTC); after it, another dispatcher may claim the timer again.</summary>
+    public DateTime? ClaimedUntil { get; set; }
 }
 
 public sealed class IncidentEntity

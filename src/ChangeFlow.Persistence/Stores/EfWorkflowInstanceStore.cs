@@ -293,6 +293,14 @@ public sealed class EfWorkflowInstanceStore : IWorkflowInstanceStore
         return [.. rows.Select(r => new TimerBookmark(r.InstanceId, r.Id, Instants.FromUtc(r.DueAt!.Value), r.JobId))];
     }
 
+    public async Task<IReadOnlyList<TimerBookmark>> ClaimDueTimersAsync(string owner, DateTimeOffset now, DateTimeOffset claimedUntil, int take, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(owner);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(take);
+        await using var db = await _factory.CreateDbContextAsync(cancellationToken);
+        return await TimerClaimSql.ClaimAsync(db, owner, Instants.ToUtc(now), Instants.ToUtc(claimedUntil), take, cancellationToken);
+    }
+
     public async Task<InstanceSummary?> GetSummaryAsync(string instanceId, CancellationToken cancellationToken)
     {
         await using var db = await _factory.CreateDbContextAsync(cancellationToken);

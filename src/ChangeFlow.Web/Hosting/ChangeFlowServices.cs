@@ -29,10 +29,12 @@ public static class ChangeFlowServices
         services.AddOptions<DatabaseOptions>().Bind(configuration.GetSection(DatabaseOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<JobServerOptions>().Bind(configuration.GetSection(JobServerOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<RuntimeOptions>().Bind(configuration.GetSection(RuntimeOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<TimerOptions>().Bind(configuration.GetSection(TimerOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
 
         var options = configuration.GetSection(ChangeFlowOptions.Section).Get<ChangeFlowOptions>() ?? new ChangeFlowOptions();
         var database = configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
         var jobs = configuration.GetSection(JobServerOptions.Section).Get<JobServerOptions>() ?? new JobServerOptions();
+        var timers = configuration.GetSection(TimerOptions.Section).Get<TimerOptions>() ?? new TimerOptions();
         var dataDirectory = Path.GetFullPath(options.DataDirectory);
         Directory.CreateDirectory(dataDirectory);
         var connectionString = configuration.GetConnectionString("ChangeFlow");
@@ -80,6 +82,14 @@ public static class ChangeFlowServices
         services.AddChangeFlowChangeStores();
         services.AddSingleton<WorkflowDefinitionService>();
         services.AddSingleton<WorkflowRuntime>();
+        services.AddSingleton(sp => new TimerDispatcher(
+            sp.GetRequiredService<WorkflowRuntime>(),
+            sp.GetRequiredService<IWorkflowInstanceStore>(),
+            sp.GetRequiredService<IJobScheduler>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<IOptions<TimerOptions>>(),
+            sp.GetRequiredService<ILogger<TimerDispatcher>>(),
+            options.NodeName));
         // A job counts as lost after three missed heartbeats (see JobServerOptions.HeartbeatInterval).
         services.AddSingleton<IJobScheduler>(sp => new HangfireJobScheduler(
             sp.GetRequiredService<IBackgroundJobClient>(), sp.GetRequiredService<JobStorage>(), sp.GetRequiredService<TimeProvider>(), jobs.HeartbeatInterval * 3));
@@ -128,12 +138,22 @@ public static class ChangeFlowServices
             services.AddHostedService<RuntimeSweeper>();
         }
 
+        // The dispatcher fires due timers from the bookmark table; each timer's Hangfire job, due BackstopDelay later,
+        // is the backstop (see TimerOptions). It runs on nodes without a Hangfire server too: it needs only the database.
+        if (timers.Dispatcher)
+        {
+            services.AddHostedService<TimerDispatcherService>();
+        }
+
         services.AddChangeFlowSecurity(configuration);
         services.AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>("database", tags: ["ready"])
             .AddCheck<JobStorageHealthCheck>("hangfire", tags: ["ready"]);
         return services;
     }
+
+    /// <summary>The PostgreSQL advisory lock key under which a node applies migrations (any constant the app owns).</summary>
+    private const long MigrationLockKey = 0x4348_414E_4745_464C; // "CHANGEFL"
 
     private static void TryAddSingletonTime(this IServiceCollection services)
     {
@@ -154,6 +174,16 @@ public static class ChangeFlowServices
         var factory = services.GetRequiredService<IDbContextFactory<ChangeFlowDbContext>>();
         await using (var db = await factory.CreateDbContextAsync(cancellationToken))
         {
+            // Nodes starting together on a new PostgreSQL database would otherwise apply the same migration at once
+            // ("relation ... already exists"): a session advisory lock on this context's connection lets one migrate
+            // while the others wait, then find nothing pending. SQLite serves one node.
+            var postgres = database.Provider == DatabaseProvider.PostgreSql;
+            if (postgres)
+            {
+                await db.Database.OpenConnectionAsync(cancellationToken);
+                await db.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_lock({MigrationLockKey})", cancellationToken);
+            }
+
             var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
             if (pending.Count > 0 && database.FailOnPendingMigrations)
             {
@@ -165,6 +195,11 @@ public static class ChangeFlowServices
             {
                 logger.LogInformation("Applying {Count} migration(s): {Migrations}", pending.Count, string.Join(", ", pending));
                 await db.Database.MigrateAsync(cancellationToken);
+            }
+
+            if (postgres)
+            {
+                await db.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_unlock({MigrationLockKey})", cancellationToken);
             }
         }
 

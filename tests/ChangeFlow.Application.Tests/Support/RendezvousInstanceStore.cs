@@ -49,6 +49,9 @@ public sealed class RendezvousInstanceStore(IWorkflowInstanceStore inner, Rendez
     public Task<IReadOnlyList<TimerBookmark>> ListDueTimersAsync(DateTimeOffset dueBefore, int take, CancellationToken cancellationToken) =>
         inner.ListDueTimersAsync(dueBefore, take, cancellationToken);
 
+    public Task<IReadOnlyList<TimerBookmark>> ClaimDueTimersAsync(string owner, DateTimeOffset now, DateTimeOffset claimedUntil, int take, CancellationToken cancellationToken) =>
+        inner.ClaimDueTimersAsync(owner, now, claimedUntil, take, cancellationToken);
+
     public Task<InstanceSummary?> GetSummaryAsync(string instanceId, CancellationToken cancellationToken) => inner.GetSummaryAsync(instanceId, cancellationToken);
 
     public Task<Page<InstanceSummary>> ListAsync(InstanceQuery query, CancellationToken cancellationToken) => inner.ListAsync(query, cancellationToken);

@@ -25,16 +25,20 @@ public sealed record RuntimeNode(
 /// </summary>
 public sealed class RuntimeHarness : IAsyncDisposable
 {
-    private RuntimeHarness(TestDatabase database, RuntimeOptions options)
+    private RuntimeHarness(TestDatabase database, RuntimeOptions options, TimerOptions? timers)
     {
         Database = database;
         Options = options;
+        Timers = timers;
         Node = CreateNode();
     }
 
     public TestDatabase Database { get; }
 
     public RuntimeOptions Options { get; }
+
+    /// <summary>The timer settings every node's runtime gets (null: none, as a runtime without a dispatcher).</summary>
+    public TimerOptions? Timers { get; }
 
     public FakeTimeProvider Clock { get; } = new(EngineFixture.StartInstant);
 
@@ -56,11 +60,11 @@ public sealed class RuntimeHarness : IAsyncDisposable
     private static CancellationToken Ct => CancellationToken.None;
 
     /// <summary>Creates and migrates a database for a runtime with <paramref name="configure"/>d options.</summary>
-    public static async Task<RuntimeHarness> CreateAsync(DatabaseProvider provider, Action<RuntimeOptions>? configure = null)
+    public static async Task<RuntimeHarness> CreateAsync(DatabaseProvider provider, Action<RuntimeOptions>? configure = null, TimerOptions? timers = null)
     {
         var options = new RuntimeOptions();
         configure?.Invoke(options);
-        return new RuntimeHarness(await TestDatabase.CreateAsync(provider), options);
+        return new RuntimeHarness(await TestDatabase.CreateAsync(provider), options, timers);
     }
 
     /// <summary>The text of a workflow file kept next to the tests.</summary>
@@ -91,7 +95,8 @@ public sealed class RuntimeHarness : IAsyncDisposable
             Jobs,
             Clock,
             Microsoft.Extensions.Options.Options.Create(Options),
-            NullLogger<WorkflowRuntime>.Instance);
+            NullLogger<WorkflowRuntime>.Instance,
+            timers: Timers is null ? null : Microsoft.Extensions.Options.Options.Create(Timers));
         return new RuntimeNode(runtime, definitions, definitionStore, instances, stimuli);
     }
 
@@ -131,6 +136,20 @@ public sealed class RuntimeHarness : IAsyncDisposable
 
     /// <summary>Every timer bookmark stored, due or not.</summary>
     public Task<IReadOnlyList<TimerBookmark>> TimersAsync() => Instances.ListDueTimersAsync(new DateTimeOffset(3000, 1, 1, 0, 0, 0, TimeSpan.Zero), 1000, Ct);
+
+    /// <summary>A timer dispatcher for <paramref name="node"/> (the first node when null), with <see cref="Timers"/> or the defaults.</summary>
+    public TimerDispatcher CreateDispatcher(RuntimeNode? node = null, string? name = null)
+    {
+        node ??= Node;
+        return new TimerDispatcher(
+            node.Runtime,
+            node.Instances,
+            Jobs,
+            Clock,
+            Microsoft.Extensions.Options.Options.Create(Timers ?? new TimerOptions()),
+            NullLogger<TimerDispatcher>.Instance,
+            name);
+    }
 
     public ValueTask DisposeAsync() => Database.DisposeAsync();
 }

@@ -23,7 +23,7 @@ public abstract class RuntimeTestBase : IAsyncLifetime
 
     protected RecordingJobScheduler Jobs => Harness.Jobs;
 
-    public async Task InitializeAsync() => _harness = await RuntimeHarness.CreateAsync(Provider, Configure);
+    public async Task InitializeAsync() => _harness = await RuntimeHarness.CreateAsync(Provider, Configure, Timers);
 
     public async Task DisposeAsync()
     {
@@ -32,6 +32,9 @@ public abstract class RuntimeTestBase : IAsyncLifetime
             await _harness.DisposeAsync();
         }
     }
+
+    /// <summary>The timer settings of the runtime (null: a runtime created without them, as before the dispatcher).</summary>
+    protected virtual TimerOptions? Timers => null;
 
     /// <summary>Changes the runtime's options before it is created.</summary>
     protected virtual void Configure(RuntimeOptions options)

@@ -23,7 +23,7 @@ namespace ChangeFlow.Application.Tests.Changes.Support;
 /// The durable runtime on a real SQLite instance store, with the change ports in memory (their run writes applied
 /// by handlers in the commit), the shipped change workflows published, the default catalogue seeded, the seed's
 /// people as users, and one fake clock. Timers run only when a test moves the clock with <see cref="AdvanceToAsync"/>,
-/// which fires each due timer through <see cref="WorkflowRuntime.FireTimerAsync"/> at its own instant.
+/// which fires each due timer through <see cref="WorkflowRuntime.FireTimerAsync(string, string, CancellationToken)"/> at its own instant.
 /// </summary>
 public sealed class ChangeHarness : IAsyncDisposable
 {
