@@ -16,9 +16,10 @@ namespace ChangeFlow.Web.Tests.Changes;
 /// 2026-05-13 CAB agenda, voted on from the inboxes, approved, window Saturday 22:00 → Sunday 06:00 WAT, steps
 /// reported at their planned times, then (a) validated: Successful, PIR Monday 10:00, findings in the register;
 /// (b) not validated by 04:00: the rollback starts at 04:00 with nobody calling the API, Rolled back, PIR mandatory.
-/// Each test has a server of its own, because each moves the service's time three weeks on.
+/// Each test has a server of its own, because each moves the service's time three weeks on. The case runs on both
+/// databases ChangeFlow ships.
 /// </summary>
-public sealed class Rfc2026014ApiTests : IAsyncLifetime
+public abstract class Rfc2026014ApiTests : IAsyncLifetime
 {
     private static readonly Domain.Changes.ImplementationPlan Plan = DemoData.Rfc2026014().ImplementationPlan;
 
@@ -27,11 +28,14 @@ public sealed class Rfc2026014ApiTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _server = await ChangeFlowServer.StartAsync(new ChangeFlowServerOptions { WorkflowsDirectory = RepositoryPaths.Workflows });
+        _server = await ChangeFlowServer.StartAsync(new ChangeFlowServerOptions { Provider = Provider, WorkflowsDirectory = RepositoryPaths.Workflows });
         _api = await SetUpAsync(_server);
     }
 
     public async Task DisposeAsync() => await _server.DisposeAsync();
+
+    /// <summary>The database the service runs on.</summary>
+    protected abstract DatabaseProvider Provider { get; }
 
     [Fact]
     public async Task Rfc2026014_IsSuccessfulWithPirMondayTenAndFindingsInTheRegister_WhenValidatedBeforeTheDecisionPoint()
@@ -283,4 +287,18 @@ public sealed class Rfc2026014ApiTests : IAsyncLifetime
         Assert.Equal(status, ev.Status);
         Assert.Contains("lims-db-01", ev.Location, StringComparison.Ordinal);
     }
+}
+
+/// <summary>RFC-2026-014 end to end on SQLite, the embedded default.</summary>
+public sealed class SqliteRfc2026014ApiTests : Rfc2026014ApiTests
+{
+    /// <inheritdoc />
+    protected override DatabaseProvider Provider => DatabaseProvider.Sqlite;
+}
+
+/// <summary>RFC-2026-014 end to end on PostgreSQL, the production database.</summary>
+public sealed class PostgreSqlRfc2026014ApiTests : Rfc2026014ApiTests
+{
+    /// <inheritdoc />
+    protected override DatabaseProvider Provider => DatabaseProvider.PostgreSql;
 }
