@@ -38,6 +38,10 @@ public static class ApiResults
         };
     }
 
+    /// <summary>Answers with <paramref name="inner"/> and an ETag of the record's version (<c>"3"</c>), as If-Match takes it back.</summary>
+    public static WithHeaders WithVersion(IResult inner, long version) =>
+        new(inner, ("ETag", $"\"{version.ToString(System.Globalization.CultureInfo.InvariantCulture)}\""));
+
     private static ProblemHttpResult Problem<T>(int status, string title, CommandResult<T> result) =>
         TypedResults.Problem(
             result.Message,
@@ -48,4 +52,20 @@ public static class ApiResults
                 ["errors"] = result.Errors.GroupBy(e => e.Path).ToDictionary(g => g.Key, g => g.Select(e => e.Message).ToArray()),
                 ["codes"] = result.Errors.GroupBy(e => e.Path).ToDictionary(g => g.Key, g => g.Select(e => e.Code).Distinct().ToArray()),
             });
+
+    /// <summary>A result with extra response headers.</summary>
+    public sealed class WithHeaders(IResult inner, params (string Name, string Value)[] headers) : IResult
+    {
+        /// <inheritdoc />
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            ArgumentNullException.ThrowIfNull(httpContext);
+            foreach (var (name, value) in headers)
+            {
+                httpContext.Response.Headers[name] = value;
+            }
+
+            return inner.ExecuteAsync(httpContext);
+        }
+    }
 }

@@ -43,7 +43,7 @@ public static class CatalogApi
                 return UnknownKind(kind);
             }
 
-            return await store.FindAsync(k, id, ct) is { } doc ? (IResult)WithVersion(TypedResults.Ok(View(doc)), doc.Version) : NotFound($"No {kind} entry '{id}'.");
+            return await store.FindAsync(k, id, ct) is { } doc ? (IResult)ApiResults.WithVersion(TypedResults.Ok(View(doc)), doc.Version) : NotFound($"No {kind} entry '{id}'.");
         }).WithSummary("Gets one entry; the ETag is its version.");
         group.MapPut("/{kind}/{id}", async (string kind, string id, HttpRequest request, ChangeCatalog catalog, HttpCurrentUser user, CancellationToken ct) =>
                 KindsBySegment.TryGetValue(kind, out var k) ? await PutAsync(k, id, request, catalog, user, ct) : (IResult)UnknownKind(kind))
@@ -58,7 +58,7 @@ public static class CatalogApi
 
         app.MapGet("/api/routing", async (IReferenceStore store, CancellationToken ct) =>
             await store.FindAsync(ReferenceKinds.Routing, ChangeCatalog.RoutingId, ct) is { } doc
-                ? (IResult)WithVersion(TypedResults.Ok(View(doc)), doc.Version)
+                ? (IResult)ApiResults.WithVersion(TypedResults.Ok(View(doc)), doc.Version)
                 : NotFound("No routing table is stored; the defaults apply."))
             .WithTags("Catalogue").WithSummary("The routing table: which workflow a submitted change starts.");
         app.MapPut("/api/routing", (HttpRequest request, ChangeCatalog catalog, IWorkflowDefinitionStore definitions, HttpCurrentUser user, CancellationToken ct) =>
@@ -106,7 +106,7 @@ public static class CatalogApi
         }
 
         var result = await catalog.PutAsync(kind, id, json, expected, user.UserId, ct);
-        return ApiResults.From(result, doc => (IResult)WithVersion(TypedResults.Ok(View(doc)), doc.Version));
+        return ApiResults.From(result, doc => (IResult)ApiResults.WithVersion(TypedResults.Ok(View(doc)), doc.Version));
     }
 
     private static async Task<IResult> AgendaAsync(string boardId, [FromQuery(Name = "meetingAt")] string? meetingAtText, ChangeCatalog catalog, IChangeStore changes, TimeProvider time, CancellationToken ct)
@@ -217,19 +217,8 @@ public static class CatalogApi
         document = JsonNode.Parse(doc.Json),
     };
 
-    private static VersionedResult WithVersion(IResult inner, long version) => new(inner, version);
-
     private static ProblemHttpResult UnknownKind(string kind) =>
         TypedResults.Problem($"There is no catalogue '{kind}'; use one of {string.Join(", ", KindsBySegment.Keys)}.", statusCode: StatusCodes.Status404NotFound, title: "Not found");
 
     private static ProblemHttpResult NotFound(string message) => TypedResults.Problem(message, statusCode: StatusCodes.Status404NotFound, title: "Not found");
-
-    internal sealed class VersionedResult(IResult inner, long version) : IResult
-    {
-        public Task ExecuteAsync(HttpContext httpContext)
-        {
-            httpContext.Response.Headers.ETag = $"\"{version.ToString(CultureInfo.InvariantCulture)}\"";
-            return inner.ExecuteAsync(httpContext);
-        }
-    }
 }

@@ -101,7 +101,10 @@ public static class ChangesApi
         // The change exists (and keeps its number) even when submission refused it: the answer says both.
         return submitted.IsOk
             ? Created(submitted.Value!)
-            : (IResult)new CreatedButRefused(created.Value!.Number, ApiResults.From(submitted, _ => Results.Empty));
+            : new ApiResults.WithHeaders(
+                ApiResults.From(submitted, _ => Results.Empty),
+                ("Location", $"/api/changes/{created.Value!.Number}"),
+                ("X-Change-Number", created.Value.Number));
     }
 
     /// <summary>
@@ -119,11 +122,10 @@ public static class ChangesApi
                     : e with { Path = e.Path.Length == 0 ? "dossier" : e.Path.StartsWith('[') ? "dossier" + e.Path : "dossier." + e.Path })],
             };
 
-    private static WithHeaders Created(ChangeRecord record) =>
+    private static ApiResults.WithHeaders Created(ChangeRecord record) =>
         new(
-            Results.Json(View(record), DossierJson.StorageOptions, statusCode: StatusCodes.Status201Created),
-            ("Location", $"/api/changes/{record.Number}"),
-            ("ETag", ETag(record)));
+            ApiResults.WithVersion(Results.Json(View(record), DossierJson.StorageOptions, statusCode: StatusCodes.Status201Created), record.Version),
+            ("Location", $"/api/changes/{record.Number}"));
 
     private static async Task<IResult> ListAsync(
         string? state, string? type, string? from, string? to, string? requestor, string? skip, string? take,
@@ -161,8 +163,7 @@ public static class ChangesApi
     }
 
     private static async Task<IResult> GetAsync(string number, ChangeService changes, CancellationToken ct) =>
-        ApiResults.From(await changes.GetAsync(number, ct), record =>
-            new WithHeaders(Results.Json(View(record), DossierJson.StorageOptions), ("ETag", ETag(record))));
+        ApiResults.From(await changes.GetAsync(number, ct), Ok);
 
     private static async Task<IResult> SubmitAsync(string number, HttpRequest request, ChangeService changes, HttpCurrentUser user, CancellationToken ct)
     {
@@ -284,7 +285,7 @@ public static class ChangesApi
 
         var closed = TypedResults.Json(body, statusCode: GateClosedStatus);
         return decision.RetryAfter is { } wait
-            ? new WithHeaders(closed, ("Retry-After", ((long)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture)))
+            ? new ApiResults.WithHeaders(closed, ("Retry-After", ((long)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture)))
             : closed;
     }
 
@@ -328,7 +329,7 @@ public static class ChangesApi
     }
 
     private static IResult Ok(ChangeRecord record) =>
-        new WithHeaders(Results.Json(View(record), DossierJson.StorageOptions), ("ETag", ETag(record)));
+        ApiResults.WithVersion(Results.Json(View(record), DossierJson.StorageOptions), record.Version);
 
     /// <summary>
     /// A change as the API shows it: its number, state, outcome and version first (what a client reads most), then the
@@ -354,35 +355,5 @@ public static class ChangesApi
         }
 
         return view;
-    }
-
-    private static string ETag(ChangeRecord record) => $"\"{record.Version.ToString(CultureInfo.InvariantCulture)}\"";
-
-    /// <summary>A result with extra response headers.</summary>
-    internal sealed class WithHeaders(IResult inner, params (string Name, string Value)[] headers) : IResult
-    {
-        public Task ExecuteAsync(HttpContext httpContext)
-        {
-            foreach (var (name, value) in headers)
-            {
-                httpContext.Response.Headers[name] = value;
-            }
-
-            return inner.ExecuteAsync(httpContext);
-        }
-    }
-
-    /// <summary>
-    /// A change created but refused at submission (e.g. a standard change in a blackout): the refusal's status and
-    /// problem, plus the number and location of the change that now exists in state New.
-    /// </summary>
-    internal sealed class CreatedButRefused(string number, IResult refusal) : IResult
-    {
-        public Task ExecuteAsync(HttpContext httpContext)
-        {
-            httpContext.Response.Headers.Location = $"/api/changes/{number}";
-            httpContext.Response.Headers["X-Change-Number"] = number;
-            return refusal.ExecuteAsync(httpContext);
-        }
     }
 }

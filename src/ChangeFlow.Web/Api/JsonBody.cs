@@ -56,13 +56,7 @@ public static class JsonBody
                 extensions: new Dictionary<string, object?> { ["path"] = conflict.Path, ["code"] = conflict.Code });
         }
 
-        return TypedResults.ValidationProblem(
-            errors.GroupBy(e => e.Path).ToDictionary(g => g.Key, g => g.Select(e => e.Message).ToArray()),
-            title: "The request is invalid.",
-            extensions: new Dictionary<string, object?>
-            {
-                ["codes"] = errors.GroupBy(e => e.Path).ToDictionary(g => g.Key, g => g.Select(e => e.Code).ToArray()),
-            });
+        return ApiResults.Invalid(errors);
     }
 
     private static ValidationProblem Invalid(string path, string message) =>
