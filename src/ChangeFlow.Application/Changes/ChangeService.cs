@@ -227,11 +227,9 @@ public sealed class ChangeService
                 return CommandResult.Conflict<ChangeRecord>("state", $"{record.Number} is {record.Change.State}, not {expectedState}.");
             }
 
-            var count = rollback ? record.Change.RollbackProcedure?.Steps.Count ?? 0 : record.Change.ImplementationPlan.Steps.Count;
-            var ids = Enumerable.Range(0, count).Select(i => rollback ? ChangeStimuli.RollbackStepId(i) : record.Change.ImplementationPlan.IdOf(i)).ToList();
-            if (stepId is null || !ids.Contains(stepId))
+            if (stepId is null || !StepIds(record, rollback).Contains(stepId))
             {
-                var plan = Enumerable.Range(0, record.Change.ImplementationPlan.Steps.Count).Select(record.Change.ImplementationPlan.IdOf);
+                var plan = StepIds(record, rollback: false);
                 return CommandResult.Invalid<ChangeRecord>("stepId", ErrorCodes.Unknown, $"{record.Number} has no step '{stepId}'; its steps are {string.Join(", ", plan)} and rollback steps rb-1..rb-{record.Change.RollbackProcedure?.Steps.Count ?? 0}.");
             }
 
@@ -247,7 +245,8 @@ public sealed class ChangeService
             }
 
             var progress = new StepProgress(stepId!, status, string.IsNullOrWhiteSpace(note) ? null : note, userId, _time.GetUtcNow());
-            var updated = list.Where(p => p.StepId != stepId).Append(progress).OrderBy(p => StepOrder(p.StepId)).ToList();
+            var order = StepIds(record, rollback);
+            var updated = list.Where(p => p.StepId != stepId).Append(progress).OrderBy(p => order.IndexOf(p.StepId) is var i and >= 0 ? i : int.MaxValue).ToList();
             return rollback ? record with { RollbackSteps = updated } : record with { Steps = updated };
         }, cancellationToken);
         if (!result.Result.IsOk || !result.Changed)
@@ -291,7 +290,7 @@ public sealed class ChangeService
                 return CommandResult.Conflict<ChangeRecord>("state", $"{record.Number} is {record.Change.State}; only a change being implemented is validated.");
             }
 
-            var pending = record.Change.ImplementationPlan.Steps.Select((_, i) => record.Change.ImplementationPlan.IdOf(i))
+            var pending = StepIds(record, rollback: false)
                 .Where(id => record.Steps.FirstOrDefault(p => p.StepId == id)?.Status != StepStatus.Done).ToList();
             if (pending.Count > 0 && record.ValidatedAt is null)
             {
@@ -476,5 +475,9 @@ public sealed class ChangeService
 
     private static bool HasAny(IReadOnlyCollection<string> roles, params string[] wanted) => roles is not null && wanted.Any(roles.Contains);
 
-    private static int StepOrder(string id) => int.TryParse(id[(id.IndexOf('-', StringComparison.Ordinal) + 1)..], out var n) ? n : int.MaxValue;
+    /// <summary>The ids of a change's plan steps, or of its rollback steps (rb-1, rb-2 ...), in their order.</summary>
+    private static List<string> StepIds(ChangeRecord record, bool rollback) =>
+        rollback
+            ? [.. Enumerable.Range(0, record.Change.RollbackProcedure?.Steps.Count ?? 0).Select(ChangeStimuli.RollbackStepId)]
+            : [.. Enumerable.Range(0, record.Change.ImplementationPlan.Steps.Count).Select(record.Change.ImplementationPlan.IdOf)];
 }

@@ -17,6 +17,22 @@ namespace ChangeFlow.Application.Tests.Changes;
 public sealed class Rfc2026014ScenarioTests : ChangeTestBase
 {
     [Fact]
+    public async Task StepProgress_IsKeptInPlanOrder_WhateverOrderTheStepsAreReportedIn()
+    {
+        var number = await ApprovedAndImplementingAsync();
+        var plan = DemoData.Rfc2026014().ImplementationPlan;
+
+        await H.ReportAsync(number, plan.IdOf(3));
+        await H.ReportAsync(number, plan.IdOf(1), StepStatus.Failed, note: "Banner did not show");
+        await H.ReportAsync(number, plan.IdOf(2));
+        await H.ReportAsync(number, plan.IdOf(1), note: "Banner shown after a cache flush");
+
+        var change = await H.ChangeAsync(number);
+        Assert.Equal([plan.IdOf(0), plan.IdOf(1), plan.IdOf(2), plan.IdOf(3)], change.Steps.Select(p => p.StepId));
+        Assert.Equal(StepStatus.Done, change.Steps[1].Status);
+    }
+
+    [Fact]
     public async Task Rfc2026014_IsSuccessfulWithPirMondayTen_WhenValidatedBeforeTheDecisionPoint()
     {
         var number = await ApprovedAndImplementingAsync();
