@@ -108,3 +108,26 @@ public interface IChangeStore
 
 /// <summary>A change record written with a run: <see cref="Record"/> carries version <see cref="ExpectedVersion"/> + 1.</summary>
 public sealed record ChangeWrite(ChangeRecord Record, long ExpectedVersion) : IRunWrite;
+
+/// <summary>Conveniences over <see cref="IChangeStore"/>.</summary>
+public static class ChangeStoreExtensions
+{
+    private const int PageSize = 500;
+
+    /// <summary>Every record matching <paramref name="query"/> (its Skip and Take are ignored), read a page at a time.</summary>
+    public static async Task<IReadOnlyList<ChangeRecord>> ListAllAsync(this IChangeStore store, ChangeQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(query);
+        var all = new List<ChangeRecord>();
+        for (var skip = 0; ; skip += PageSize)
+        {
+            var page = await store.ListAsync(query with { Skip = skip, Take = PageSize }, cancellationToken);
+            all.AddRange(page.Items);
+            if (page.Items.Count < PageSize)
+            {
+                return all;
+            }
+        }
+    }
+}

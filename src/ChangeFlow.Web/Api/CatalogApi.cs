@@ -124,16 +124,7 @@ public static class CatalogApi
             return NotFound($"No CAB board '{boardId}'.");
         }
 
-        var items = new List<ChangeRecord>();
-        for (var skip = 0; ; skip += 500)
-        {
-            var page = await changes.ListAsync(new ChangeQuery(CabBoardId: boardId, CabMeetingAt: meetingAt, Skip: skip, Take: 500), ct);
-            items.AddRange(page.Items);
-            if (page.Items.Count < 500)
-            {
-                break;
-            }
-        }
+        var items = await changes.ListAllAsync(new ChangeQuery(CabBoardId: boardId, CabMeetingAt: meetingAt), ct);
 
         var now = time.GetUtcNow();
         var meetings = items

@@ -311,18 +311,9 @@ public static class ChangesApi
             return ApiResults.Invalid("to", ErrorCodes.OutOfRange, "The calendar spans at most three years.");
         }
 
-        var events = new List<CalendarEvent>();
-        for (var skip = 0; ; skip += 500)
-        {
-            var page = await store.ListAsync(new ChangeQuery(From: start, To: end, Skip: skip, Take: 500), ct);
-            events.AddRange(page.Items
-                .Select(record => ForwardSchedule.ToEvent(record, request.Host.Host, new Uri($"{request.Scheme}://{request.Host}/api/changes/{record.Number}")))
-                .OfType<CalendarEvent>());
-            if (page.Items.Count < 500)
-            {
-                break;
-            }
-        }
+        var events = (await store.ListAllAsync(new ChangeQuery(From: start, To: end), ct))
+            .Select(record => ForwardSchedule.ToEvent(record, request.Host.Host, new Uri($"{request.Scheme}://{request.Host}/api/changes/{record.Number}")))
+            .OfType<CalendarEvent>();
 
         var text = ICalendarWriter.Write(events.OrderBy(e => e.Start), CalendarMethod.Publish, now, "ChangeFlow forward schedule of changes");
         return Results.Text(text, ICalendarWriter.MediaType + "; charset=utf-8");
