@@ -9,7 +9,7 @@ public sealed class MailDeliveryState
     /// <summary>Creates the state for a transport.</summary>
     public MailDeliveryState(string transport)
     {
-        _snapshot = new MailDeliverySnapshot(transport, null, null, null, null, 0, 0, 0);
+        _snapshot = new MailDeliverySnapshot(transport, null, null, null, null, 0, 0, 0, false);
     }
 
     /// <summary>The state now.</summary>
@@ -29,7 +29,7 @@ public sealed class MailDeliveryState
     {
         lock (_gate)
         {
-            _snapshot = _snapshot with { LastSuccessAt = at, SentCount = _snapshot.SentCount + 1 };
+            _snapshot = _snapshot with { LastSuccessAt = at, SentCount = _snapshot.SentCount + 1, LastAttemptFailed = false };
         }
     }
 
@@ -45,6 +45,7 @@ public sealed class MailDeliveryState
                 LastError = error,
                 RetriedCount = _snapshot.RetriedCount + (permanent ? 0 : 1),
                 FailedCount = _snapshot.FailedCount + (permanent ? 1 : 0),
+                LastAttemptFailed = true,
             };
         }
     }
@@ -59,6 +60,7 @@ public sealed class MailDeliveryState
 /// <param name="SentCount">Messages sent since the node started.</param>
 /// <param name="RetriedCount">Attempts that failed temporarily since the node started.</param>
 /// <param name="FailedCount">Messages failed for good since the node started.</param>
+/// <param name="LastAttemptFailed">Whether the last attempt failed (the server may be down; messages wait in the outbox).</param>
 public sealed record MailDeliverySnapshot(
     string Transport,
     DateTimeOffset? LastSuccessAt,
@@ -67,8 +69,5 @@ public sealed record MailDeliverySnapshot(
     string? LastError,
     long SentCount,
     long RetriedCount,
-    long FailedCount)
-{
-    /// <summary>Whether the last thing that happened was a failure (the server may be down; messages wait in the outbox).</summary>
-    public bool LastAttemptFailed => LastFailureAt is { } failed && (LastSuccessAt is not { } ok || failed > ok);
-}
+    long FailedCount,
+    bool LastAttemptFailed);
