@@ -154,6 +154,12 @@ public sealed partial class OutboxDispatcher
                         await FailAttemptAsync(entry, ex, cancellationToken);
                         continue;
                     }
+                    catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                    {
+                        // Stopping before anything was sent: the batch is handed back for another node.
+                        await ReleaseAsync(claimed.Skip(i));
+                        throw;
+                    }
                 }
 
                 MailSendResult result;
