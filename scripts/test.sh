@@ -38,6 +38,15 @@ start_postgres() {
   log "PostgreSQL listening on 127.0.0.1:$port"
 }
 
+# Mail delivery tests: one test sends to Debian's aiosmtpd running as a separate process (/usr/bin/python3 -m aiosmtpd).
+ensure_aiosmtpd() {
+  if /usr/bin/python3 -c 'import aiosmtpd' >/dev/null 2>&1; then return 0; fi
+  if command -v apt-get >/dev/null 2>&1; then
+    log "installing python3-aiosmtpd"
+    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-aiosmtpd >/dev/null
+  fi
+}
+
 cleanup() {
   if [ -n "${pg_stop+x}" ]; then "${pg_stop[@]}" >/dev/null 2>&1 || true; rm -rf "$pg_dir"; fi
   rm -rf "$results"
@@ -49,6 +58,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 results=$(mktemp -d)
 trap cleanup EXIT
 start_postgres
+ensure_aiosmtpd
 
 log "building"
 if ! dotnet build ChangeFlow.sln -c Release -nologo -v quiet -clp:ErrorsOnly; then

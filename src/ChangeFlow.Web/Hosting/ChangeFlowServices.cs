@@ -146,6 +146,7 @@ public static class ChangeFlowServices
         }
 
         services.AddChangeFlowSecurity(configuration);
+        services.AddChangeFlowMail(configuration, dataDirectory, options.NodeName);
         services.AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>("database", tags: ["ready"])
             .AddCheck<JobStorageHealthCheck>("hangfire", tags: ["ready"]);
