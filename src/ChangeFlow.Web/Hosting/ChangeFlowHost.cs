@@ -103,5 +103,6 @@ public static class ChangeFlowHost
         app.MapChangesApi();
         app.MapTasksApi();
         app.MapCatalogApi();
+        app.MapNoticesApi();
     }
 }
