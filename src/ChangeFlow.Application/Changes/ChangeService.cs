@@ -404,8 +404,9 @@ public sealed class ChangeService
     }
 
     /// <summary>
-    /// Moves the window of a change that is not yet being implemented, and everything planned inside it by the same
-    /// amount (plan steps and the hard rollback decision point follow the start, the review follows the end). Once
+    /// Moves the window of a change that is not yet being implemented, and everything planned around it by the same
+    /// amount (plan steps, the hard rollback decision point and communication rows at a fixed time or day follow the
+    /// start, the review follows the end). Once
     /// the change is assessed, a move into a blackout or onto items another change holds is refused. A scheduled
     /// change's pending notices are rescheduled in the same transaction (people already told get the new window and
     /// an updated calendar entry), and its workflow's wait for the window follows the move.
@@ -588,9 +589,18 @@ public sealed class ChangeService
             return change;
         }
 
+        // Rows at a fixed instant or on a fixed day were planned around the old window ("Thursday" before a Saturday
+        // night): they move with it, by the same time or the same number of local days.
+        var days = old.IsValid && window.IsValid ? window.Calendar.DateOf(window.Start).DayNumber - old.Calendar.DateOf(old.Start).DayNumber : 0;
         return change with
         {
             Window = window,
+            CommunicationPlan = [.. change.CommunicationPlan.Select(row => row.When switch
+            {
+                NotificationTiming.AtInstant at => row with { When = NotificationTiming.At(at.Instant + startShift) },
+                NotificationTiming.OnLocalDate day => row with { When = NotificationTiming.During(day.Date.AddDays(days)) },
+                _ => row,
+            })],
             ImplementationPlan = new ImplementationPlan([.. change.ImplementationPlan.Steps.Select(s => s with { PlannedAt = s.PlannedAt + startShift })]),
             RollbackDecisionPoint = change.RollbackDecisionPoint + startShift,
             PostImplementationReview = change.PostImplementationReview is { ScheduledAt: var at } review && at != default
