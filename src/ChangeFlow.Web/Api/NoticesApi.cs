@@ -131,7 +131,7 @@ public static class NoticesApi
                 revision = e.Message.Headers.GetValueOrDefault(NoticeScheduler.RevisionHeader),
                 status = e.Status.ToString(),
                 notBefore = e.Message.NotBefore,
-                to = e.Message.To.Select(r => r.ToString()),
+                to = e.Message.To.Select(r => new { address = r.Address, name = r.Name }),
                 subject = e.Message.Subject,
                 attachments = e.Message.Attachments.Select(a => new { a.FileName, a.ContentType, size = a.Content.Length }),
                 createdAt = e.CreatedAt,
