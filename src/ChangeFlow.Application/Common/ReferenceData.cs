@@ -23,6 +23,9 @@ public static class ReferenceKinds
     public const string Service = "service";
     public const string Blackout = "blackout";
     public const string Routing = "routing";
+
+    /// <summary>A named list of people notices can be addressed to (<c>list:&lt;id&gt;</c> in a communication plan).</summary>
+    public const string DistributionList = "distribution-list";
 }
 
 /// <summary>Stores reference documents.</summary>

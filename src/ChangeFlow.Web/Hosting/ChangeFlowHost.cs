@@ -104,5 +104,6 @@ public static class ChangeFlowHost
         app.MapTasksApi();
         app.MapCatalogApi();
         app.MapOutboxApi();
+        app.MapNoticesApi();
     }
 }
