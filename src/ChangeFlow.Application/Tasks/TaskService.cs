@@ -50,7 +50,15 @@ public sealed class TaskService
     /// Completes an open task with one of its outcomes: checks assignee, exclusion, outcome and comment, then
     /// delivers the <see cref="ChangeStimuli.HumanTask"/> stimulus with the caller as actor.
     /// </summary>
-    public async Task<CommandResult<HumanTask>> CompleteAsync(string taskId, string? outcome, string? comment, JsonObject? data, string userId, IReadOnlyCollection<string> roles, CancellationToken cancellationToken)
+    public Task<CommandResult<HumanTask>> CompleteAsync(string taskId, string? outcome, string? comment, JsonObject? data, string userId, IReadOnlyCollection<string> roles, CancellationToken cancellationToken) =>
+        CompleteAsync(taskId, outcome, comment, data, userId, roles, null, cancellationToken);
+
+    /// <summary>
+    /// Completes a task as <see cref="CompleteAsync(string, string?, string?, JsonObject?, string, IReadOnlyCollection{string}, CancellationToken)"/>
+    /// does, saying how the completion arrived: <paramref name="via"/> (e.g. an e-mail link's
+    /// <see cref="Approvals.MailLinkUse"/>) reaches the activity with the stimulus, which records it with the completion.
+    /// </summary>
+    public async Task<CommandResult<HumanTask>> CompleteAsync(string taskId, string? outcome, string? comment, JsonObject? data, string userId, IReadOnlyCollection<string> roles, JsonObject? via, CancellationToken cancellationToken)
     {
         var task = await _tasks.FindAsync(taskId, cancellationToken);
         if (task is null)
@@ -89,7 +97,7 @@ public sealed class TaskService
             new StimulusRequest(
                 ChangeStimuli.HumanTask,
                 ChangeStimuli.TaskPayload(task.GroupId),
-                ChangeStimuli.TaskInput(task.Id, outcome, string.IsNullOrWhiteSpace(comment) ? null : comment, userId, data),
+                ChangeStimuli.TaskInput(task.Id, outcome, string.IsNullOrWhiteSpace(comment) ? null : comment, userId, data, via),
                 InstanceId: task.InstanceId,
                 Actor: userId),
             cancellationToken);
