@@ -113,6 +113,12 @@ public sealed record ChangeSummary
             : $"{instant.ToUniversalTime().ToString("ddd yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC";
     }
 
+    /// <summary>An instant for people, in the window's zone (or UTC when the change has no valid window).</summary>
+    public string Format(DateTimeOffset instant) =>
+        Domain.Time.ZoneCalendar.Find(TimeZone) is { IsSuccess: true } zone
+            ? $"{zone.Value.Format(instant)} {zone.Value.Id} ({zone.Value.FormatOffset(instant)})"
+            : $"{instant.ToUniversalTime().ToString("ddd yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC";
+
     /// <summary>The summary as a template model: plain strings and lists, under the names the templates use.</summary>
     public Dictionary<string, object?> ToModel() => new(StringComparer.Ordinal)
     {

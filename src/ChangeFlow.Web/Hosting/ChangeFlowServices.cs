@@ -146,6 +146,7 @@ public static class ChangeFlowServices
         }
 
         services.AddChangeFlowSecurity(configuration);
+        services.AddChangeFlowMailApproval(configuration);
         services.AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>("database", tags: ["ready"])
             .AddCheck<JobStorageHealthCheck>("hangfire", tags: ["ready"]);
