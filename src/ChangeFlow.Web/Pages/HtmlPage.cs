@@ -71,7 +71,13 @@ internal sealed class HtmlPage
         return this;
     }
 
-    /// <summary>Appends a definition list of the pairs whose value is not empty; a list value becomes a list.</summary>
+    /// <summary>A fact whose items are shown as a numbered list.</summary>
+    public sealed record Steps(IReadOnlyList<string> Items);
+
+    /// <summary>
+    /// Appends a definition list of the pairs whose value is not empty; a list of strings becomes a bulleted list,
+    /// <see cref="Steps"/> a numbered one.
+    /// </summary>
     public HtmlPage Facts(IEnumerable<(string Label, object? Value)> facts)
     {
         _body.Append("<dl>");
@@ -82,20 +88,28 @@ internal sealed class HtmlPage
                 case string text when !string.IsNullOrWhiteSpace(text):
                     _body.Append("<dt>").Append(Encode(label)).Append("</dt><dd>").Append(Encode(text)).Append("</dd>");
                     break;
+                case Steps { Items.Count: > 0 } steps:
+                    List(label, "ol", steps.Items);
+                    break;
                 case IReadOnlyList<string> { Count: > 0 } items:
-                    _body.Append("<dt>").Append(Encode(label)).Append("</dt><dd><ul>");
-                    foreach (var item in items)
-                    {
-                        _body.Append("<li>").Append(Encode(item)).Append("</li>");
-                    }
-
-                    _body.Append("</ul></dd>");
+                    List(label, "ul", items);
                     break;
             }
         }
 
         _body.Append("</dl>");
         return this;
+    }
+
+    private void List(string label, string tag, IReadOnlyList<string> items)
+    {
+        _body.Append("<dt>").Append(Encode(label)).Append("</dt><dd><").Append(tag).Append('>');
+        foreach (var item in items)
+        {
+            _body.Append("<li>").Append(Encode(item)).Append("</li>");
+        }
+
+        _body.Append("</").Append(tag).Append("></dd>");
     }
 
     /// <summary>The whole document.</summary>

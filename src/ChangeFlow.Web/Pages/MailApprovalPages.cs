@@ -150,7 +150,7 @@ public static class MailApprovalPages
                 ("Requested by", c.Requestor),
                 ("Why", c.Justification),
                 ("Impact", c.Impact),
-                ("Rollback plan", c.RollbackSteps.Count == 0 ? null : (IReadOnlyList<string>)[.. c.RollbackSteps.Select((s, i) => $"{i + 1}. {s}")]),
+                ("Rollback plan", new HtmlPage.Steps(c.RollbackSteps)),
                 ("Rollback takes", c.RollbackDuration),
                 ("Rollback decided by", c.RollbackDecisionPoint),
             ]);
