@@ -19,15 +19,17 @@ public sealed class TaskService
     private readonly WorkflowRuntime _runtime;
     private readonly ITimelineStore _timeline;
     private readonly TimeProvider _time;
+    private readonly IReadOnlyList<ITaskReassignmentListener> _listeners;
 
-    /// <summary>Creates the service.</summary>
-    public TaskService(IHumanTaskStore tasks, IUserDirectory users, WorkflowRuntime runtime, ITimelineStore timeline, TimeProvider time)
+    /// <summary>Creates the service; <paramref name="listeners"/> hear of every reassignment.</summary>
+    public TaskService(IHumanTaskStore tasks, IUserDirectory users, WorkflowRuntime runtime, ITimelineStore timeline, TimeProvider time, IEnumerable<ITaskReassignmentListener>? listeners = null)
     {
         _tasks = tasks;
         _users = users;
         _runtime = runtime;
         _timeline = timeline;
         _time = time;
+        _listeners = [.. listeners ?? []];
     }
 
     /// <summary>The tasks assigned to <paramref name="userId"/>: open ones by due time, then the rest newest first.</summary>
@@ -160,6 +162,11 @@ public sealed class TaskService
 
         var now = _time.GetUtcNow();
         await _timeline.AddAsync(new TimelineEntry(TimelineIds.Next(now), task.SubjectId, now, userId, "task.reassigned", $"'{task.Title}' reassigned from {task.AssigneeUserId} to {target.Id}.", task.InstanceId, task.ActivityId), cancellationToken);
+        foreach (var listener in _listeners)
+        {
+            await listener.ReassignedAsync(moved, task.AssigneeUserId, userId, cancellationToken);
+        }
+
         return CommandResult.Ok(moved);
     }
 

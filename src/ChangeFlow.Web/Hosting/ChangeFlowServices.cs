@@ -73,7 +73,8 @@ public static class ChangeFlowServices
             sp.GetRequiredService<Application.Security.IUserDirectory>(),
             sp.GetRequiredService<WorkflowRuntime>(),
             sp.GetRequiredService<ITimelineStore>(),
-            sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetServices<ITaskReassignmentListener>()));
         services.AddSingleton<Application.Demo.DemoSeeder>();
         services.AddSingleton(sp => new WorkflowLoader(sp.GetRequiredService<ActivityRegistry>()));
         services.AddSingleton<IWorkflowDefinitionStore, EfWorkflowDefinitionStore>();

@@ -16,7 +16,8 @@ public static class MailApprovalServices
     /// <summary>
     /// Registers <see cref="MailApprovalOptions"/> and <see cref="PublicUrlOptions"/> (validated at start-up), the
     /// stores, <see cref="MailLinkKeyRing"/>, <see cref="ApprovalLinks"/>, <see cref="ApprovalMailer"/> (which writes
-    /// nothing until an <see cref="IMessageTemplates"/> is registered) and <see cref="MailApprovalService"/>.
+    /// nothing until an <see cref="IMessageTemplates"/> is registered), <see cref="ApprovalReassignmentMailer"/> and
+    /// <see cref="MailApprovalService"/>.
     /// </summary>
     public static IServiceCollection AddChangeFlowMailApproval(this IServiceCollection services, IConfiguration configuration)
     {
@@ -37,6 +38,12 @@ public static class MailApprovalServices
             sp.GetRequiredService<ChangeCatalog>(),
             sp.GetRequiredService<IOptions<MailApprovalOptions>>(),
             sp.GetService<IMessageTemplates>()));
+        services.AddSingleton<ITaskReassignmentListener>(sp => new ApprovalReassignmentMailer(
+            sp.GetRequiredService<ApprovalMailer>(),
+            sp.GetRequiredService<IChangeStore>(),
+            sp.GetRequiredService<IOutbox>(),
+            sp.GetRequiredService<ITimelineStore>(),
+            sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new MailApprovalService(
             sp.GetRequiredService<ApprovalLinks>(),
             sp.GetRequiredService<IMailLinkRedemptionStore>(),

@@ -192,12 +192,22 @@ public sealed class MailApprovalTests : IAsyncLifetime
         Assert.Equal("This decision is no longer yours", (await _mail.OpenAsync(approve)).Is(HttpStatusCode.Forbidden).Heading);
         (await _mail.ConfirmAsync(approve)).Is(HttpStatusCode.Forbidden);
         Assert.Equal(OutboxStatus.Canceled, (await _mail.RequestToAsync(Api.Quality)).Status);
-        Assert.All(await _mail.OutboxAsync(ApprovalMailer.ReminderTemplate), r => Assert.Equal(r.Message.CorrelationKey == $"task:{taskId}" ? OutboxStatus.Canceled : OutboxStatus.Pending, r.Status));
+        var reminders = await _mail.OutboxAsync(ApprovalMailer.ReminderTemplate);
+        Assert.Equal(OutboxStatus.Canceled, Assert.Single(reminders, r => r.Message.To[0].Address == Api.Quality.Email).Status);
+        Assert.All(reminders.Where(r => r.Message.To[0].Address != Api.Quality.Email), r => Assert.Equal(OutboxStatus.Pending, r.Status));
 
         var after = await _mail.TaskAsync(taskId);
         Assert.Equal("Open", after["status"]!.GetValue<string>());
         Assert.Equal(Api.Implementer.Id, after["assigneeUserId"]!.GetValue<string>());
         Assert.Empty(await _mail.TimelineAsync("task.completed"));
+
+        // The new assignee gets a request of their own, whose link decides as them.
+        var request = await _mail.RequestToAsync(Api.Implementer);
+        Assert.Equal(OutboxStatus.Pending, request.Status);
+        Assert.Equal($"task:{taskId}", request.Message.CorrelationKey);
+        var (theirs, _) = await _mail.LinksOfAsync(Api.Implementer);
+        (await _mail.ConfirmAsync(theirs)).Is(HttpStatusCode.OK);
+        Assert.Equal(Api.Implementer.Id, (await _mail.TaskAsync(taskId))["completedBy"]!.GetValue<string>());
     }
 
     [Fact]
