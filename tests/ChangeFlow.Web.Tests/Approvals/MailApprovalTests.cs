@@ -211,6 +211,18 @@ public sealed class MailApprovalTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Link_IsRefused_WhenItsRecipientWasDeactivated()
+    {
+        var (approve, _) = await _mail.LinksOfAsync(Api.Quality);
+        using var patch = new HttpRequestMessage(HttpMethod.Patch, $"api/users/{Api.Quality.Id}") { Content = Json(new System.Text.Json.Nodes.JsonObject { ["isActive"] = false }) };
+        await HttpAssert.StatusAsync(HttpStatusCode.OK, await _mail.Server.Admin.SendAsync(patch));
+
+        Assert.Equal("This account cannot decide", (await _mail.OpenAsync(approve)).Is(HttpStatusCode.Forbidden).Heading);
+        (await _mail.ConfirmAsync(approve)).Is(HttpStatusCode.Forbidden);
+        Assert.Empty(await _mail.TimelineAsync("task.completed"));
+    }
+
+    [Fact]
     public async Task RejectLink_AsksForTheReason_AndRejectsWithIt()
     {
         var task = await _mail.TaskOfAsync(Api.Quality);
