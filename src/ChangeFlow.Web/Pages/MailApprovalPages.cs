@@ -108,7 +108,12 @@ public static class MailApprovalPages
         {
             case LinkOutcome.Ready or LinkOutcome.CommentInvalid:
                 title = $"{(action == ApprovalAction.Approve ? "Approve" : "Reject")} {number}?";
-                html.Element("h1", title).Element("p", page.Outcome == LinkOutcome.Ready ? page.Message : null, "lead");
+                html.Element("h1", title);
+                if (page.Outcome == LinkOutcome.Ready)
+                {
+                    html.Element("p", page.Message, "lead");
+                }
+
                 Summary(html, page);
                 Form(html, context, page, token!, comment);
                 break;

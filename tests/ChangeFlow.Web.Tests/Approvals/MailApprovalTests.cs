@@ -286,6 +286,13 @@ public sealed class MailApprovalTests : IAsyncLifetime
             Assert.DoesNotContain("http", page.Html.Replace(approve.GetLeftPart(UriPartial.Authority), string.Empty, StringComparison.Ordinal), StringComparison.Ordinal);
         }
 
+        // A HEAD request (some scanners send one) answers like GET, without a body, and changes nothing either.
+        using (var head = await _mail.Browser.SendAsync(new HttpRequestMessage(HttpMethod.Head, approve)))
+        {
+            Assert.Equal(HttpStatusCode.OK, head.StatusCode);
+            Assert.Empty(await head.Content.ReadAsByteArrayAsync());
+        }
+
         // A form posted from another site is refused before the token is even looked at.
         var crossSite = await _mail.PostAsync(MailApprovalDriver.TokenOf(approve), adjust: r => r.Headers.Add("Sec-Fetch-Site", "cross-site"));
         crossSite.Is(HttpStatusCode.Forbidden);
