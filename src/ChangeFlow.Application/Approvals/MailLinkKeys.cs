@@ -28,6 +28,14 @@ public interface IMailLinkKeyStore
 /// key this node has not seen makes it read the keys again, at most once per <see cref="ReloadInterval"/>, so a flood
 /// of forged key ids cannot turn into a flood of queries.
 /// </summary>
+/// <remarks>
+/// An HMAC key in ChangeFlow's own database rather than ASP.NET Core Data Protection with its key ring in the
+/// database: a link only has to be unforgeable, not secret, and a MAC over a few ids is what proves that, in about
+/// 170 characters (a Data Protection payload is encrypted as well, with its own header, and longer). The Application layer
+/// signs links inside workflow runs, where ASP.NET Core is not referenced; the key needs one small table of its own
+/// instead of a second key ring whose rotation and expiry rules would also govern how long links verify. Either way
+/// the key is as safe as the database that holds it.
+/// </remarks>
 public sealed class MailLinkKeyRing : IDisposable
 {
     /// <summary>The id of the key generated on first use.</summary>
