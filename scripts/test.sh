@@ -47,6 +47,15 @@ ensure_aiosmtpd() {
   fi
 }
 
+# Browser tests (tests/ChangeFlow.Web.Tests, Support/BrowserFixture.cs) drive the system's Chromium through Playwright,
+# which downloads no browser of its own; without Chromium they are skipped and say why.
+install_chromium() {
+  if command -v chromium >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>&1; then return 0; fi
+  log "installing Chromium for the browser tests"
+  apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null || log "Chromium could not be installed; the browser tests will be skipped"
+}
+
 cleanup() {
   if [ -n "${pg_stop+x}" ]; then "${pg_stop[@]}" >/dev/null 2>&1 || true; rm -rf "$pg_dir"; fi
   rm -rf "$results"
@@ -59,6 +68,7 @@ results=$(mktemp -d)
 trap cleanup EXIT
 start_postgres
 ensure_aiosmtpd
+install_chromium
 
 log "building"
 if ! dotnet build ChangeFlow.sln -c Release -nologo -v quiet -clp:ErrorsOnly; then

@@ -11,7 +11,7 @@ public static class ChangeStimuli
 {
     /// <summary>
     /// A person completed a human task. Payload <c>{"groupId": "..."}</c> (the tasks one activity created);
-    /// input <c>{"taskId", "outcome", "comment", "by", "data"}</c>.
+    /// input <c>{"taskId", "outcome", "comment", "by", "data", "via"?}</c>.
     /// </summary>
     public const string HumanTask = "ChangeFlow.HumanTask";
 
@@ -40,15 +40,27 @@ public static class ChangeStimuli
     /// <summary>The payload of <see cref="StepReport"/>, <see cref="RollbackStepReport"/>, <see cref="Validated"/> and <see cref="WindowMoved"/>.</summary>
     public static JsonObject ChangePayload(string changeNumber) => new() { ["change"] = changeNumber };
 
-    /// <summary>The input of a <see cref="HumanTask"/> stimulus.</summary>
-    public static JsonObject TaskInput(string taskId, string outcome, string? comment, string by, JsonObject? data = null) => new()
+    /// <summary>
+    /// The input of a <see cref="HumanTask"/> stimulus; <paramref name="via"/> says how the completion arrived when not
+    /// through the API (e.g. an e-mail link, <see cref="Approvals.MailLinkUse"/>), and is left out otherwise.
+    /// </summary>
+    public static JsonObject TaskInput(string taskId, string outcome, string? comment, string by, JsonObject? data = null, JsonObject? via = null)
     {
-        ["taskId"] = taskId,
-        ["outcome"] = outcome,
-        ["comment"] = comment,
-        ["by"] = by,
-        ["data"] = data?.DeepClone(),
-    };
+        var input = new JsonObject
+        {
+            ["taskId"] = taskId,
+            ["outcome"] = outcome,
+            ["comment"] = comment,
+            ["by"] = by,
+            ["data"] = data?.DeepClone(),
+        };
+        if (via is not null)
+        {
+            input["via"] = via.DeepClone();
+        }
+
+        return input;
+    }
 
     /// <summary>The input of a step report stimulus.</summary>
     public static JsonObject StepInput(string stepId, StepStatus status, string? note, string by) => new()

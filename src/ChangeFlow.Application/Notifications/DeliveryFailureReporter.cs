@@ -107,15 +107,24 @@ public sealed partial class DeliveryFailureReporter : IDeliveryFailureReporter
         : correlationKey.StartsWith("change:", StringComparison.Ordinal) ? correlationKey["change:".Length..]
         : correlationKey;
 
-    /// <summary>The model the <c>delivery-failure</c> template is rendered with: <c>failure</c> and <c>message</c>.</summary>
+    /// <summary>The model the <c>delivery-failure</c> template is rendered with: <c>failure</c>, <c>message</c> and, for a change's message, <c>change.number</c>.</summary>
     public static IReadOnlyDictionary<string, object?> NoticeModel(DeliveryFailure failure, OutboxEntry entry)
     {
         ArgumentNullException.ThrowIfNull(failure);
         ArgumentNullException.ThrowIfNull(entry);
-        return new Dictionary<string, object?>
+        var recipients = entry.Message.To.Concat(entry.Message.Cc).Concat(entry.Message.Bcc).Select(r => (object?)r.Address).ToList();
+        var refused = string.Join("; ", failure.Refused.Select(r => $"{r.Address}: {r.Code} {r.Reply}"));
+        var model = new Dictionary<string, object?>
         {
+            // The names the built-in template reads (snake_case, like every notice model) ...
             ["failure"] = new Dictionary<string, object?>
             {
+                ["subject"] = failure.Subject,
+                ["recipients"] = recipients,
+                ["kind"] = failure.Kind,
+                ["queued_at"] = entry.CreatedAt,
+                ["error"] = refused.Length == 0 ? failure.Reason : $"{failure.Reason} ({refused})",
+                ["outbox_id"] = failure.OutboxId,
                 ["id"] = failure.Id,
                 ["reason"] = failure.Reason,
                 ["at"] = failure.At,
@@ -136,9 +145,15 @@ public sealed partial class DeliveryFailureReporter : IDeliveryFailureReporter
                 ["kind"] = failure.Kind,
                 ["correlationKey"] = failure.CorrelationKey,
                 ["queuedAt"] = entry.CreatedAt,
-                ["to"] = entry.Message.To.Concat(entry.Message.Cc).Concat(entry.Message.Bcc).Select(r => (object?)r.Address).ToList(),
+                ["to"] = recipients,
             },
         };
+        if (TimelineSubject(failure.CorrelationKey) is { } subject && failure.CorrelationKey!.StartsWith("change:", StringComparison.Ordinal))
+        {
+            model["change"] = new Dictionary<string, object?> { ["number"] = subject };
+        }
+
+        return model;
     }
 
     private async Task AddTimelineEntryAsync(DeliveryFailure failure, CancellationToken cancellationToken)

@@ -19,15 +19,17 @@ public sealed class TaskService
     private readonly WorkflowRuntime _runtime;
     private readonly ITimelineStore _timeline;
     private readonly TimeProvider _time;
+    private readonly IReadOnlyList<ITaskReassignmentListener> _listeners;
 
-    /// <summary>Creates the service.</summary>
-    public TaskService(IHumanTaskStore tasks, IUserDirectory users, WorkflowRuntime runtime, ITimelineStore timeline, TimeProvider time)
+    /// <summary>Creates the service; <paramref name="listeners"/> hear of every reassignment.</summary>
+    public TaskService(IHumanTaskStore tasks, IUserDirectory users, WorkflowRuntime runtime, ITimelineStore timeline, TimeProvider time, IEnumerable<ITaskReassignmentListener>? listeners = null)
     {
         _tasks = tasks;
         _users = users;
         _runtime = runtime;
         _timeline = timeline;
         _time = time;
+        _listeners = [.. listeners ?? []];
     }
 
     /// <summary>The tasks assigned to <paramref name="userId"/>: open ones by due time, then the rest newest first.</summary>
@@ -50,7 +52,15 @@ public sealed class TaskService
     /// Completes an open task with one of its outcomes: checks assignee, exclusion, outcome and comment, then
     /// delivers the <see cref="ChangeStimuli.HumanTask"/> stimulus with the caller as actor.
     /// </summary>
-    public async Task<CommandResult<HumanTask>> CompleteAsync(string taskId, string? outcome, string? comment, JsonObject? data, string userId, IReadOnlyCollection<string> roles, CancellationToken cancellationToken)
+    public Task<CommandResult<HumanTask>> CompleteAsync(string taskId, string? outcome, string? comment, JsonObject? data, string userId, IReadOnlyCollection<string> roles, CancellationToken cancellationToken) =>
+        CompleteAsync(taskId, outcome, comment, data, userId, roles, null, cancellationToken);
+
+    /// <summary>
+    /// Completes a task as <see cref="CompleteAsync(string, string?, string?, JsonObject?, string, IReadOnlyCollection{string}, CancellationToken)"/>
+    /// does, saying how the completion arrived: <paramref name="via"/> (e.g. an e-mail link's
+    /// <see cref="Approvals.MailLinkUse"/>) reaches the activity with the stimulus, which records it with the completion.
+    /// </summary>
+    public async Task<CommandResult<HumanTask>> CompleteAsync(string taskId, string? outcome, string? comment, JsonObject? data, string userId, IReadOnlyCollection<string> roles, JsonObject? via, CancellationToken cancellationToken)
     {
         var task = await _tasks.FindAsync(taskId, cancellationToken);
         if (task is null)
@@ -89,7 +99,7 @@ public sealed class TaskService
             new StimulusRequest(
                 ChangeStimuli.HumanTask,
                 ChangeStimuli.TaskPayload(task.GroupId),
-                ChangeStimuli.TaskInput(task.Id, outcome, string.IsNullOrWhiteSpace(comment) ? null : comment, userId, data),
+                ChangeStimuli.TaskInput(task.Id, outcome, string.IsNullOrWhiteSpace(comment) ? null : comment, userId, data, via),
                 InstanceId: task.InstanceId,
                 Actor: userId),
             cancellationToken);
@@ -152,6 +162,11 @@ public sealed class TaskService
 
         var now = _time.GetUtcNow();
         await _timeline.AddAsync(new TimelineEntry(TimelineIds.Next(now), task.SubjectId, now, userId, "task.reassigned", $"'{task.Title}' reassigned from {task.AssigneeUserId} to {target.Id}.", task.InstanceId, task.ActivityId), cancellationToken);
+        foreach (var listener in _listeners)
+        {
+            await listener.ReassignedAsync(moved, task.AssigneeUserId, userId, cancellationToken);
+        }
+
         return CommandResult.Ok(moved);
     }
 

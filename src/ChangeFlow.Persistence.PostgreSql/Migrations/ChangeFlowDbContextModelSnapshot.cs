@@ -968,6 +968,61 @@ namespace ChangeFlow.Persistence.PostgreSql.Migrations
                     b.ToTable("improvement_items", (string)null);
                 });
 
+            modelBuilder.Entity("ChangeFlow.Persistence.Stores.MailLinkKeyEntity", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<byte[]>("Secret")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("bytea");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("mail_link_keys", (string)null);
+                });
+
+            modelBuilder.Entity("ChangeFlow.Persistence.Stores.MailLinkRedemptionEntity", b =>
+                {
+                    b.Property<string>("TokenId")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("AttemptId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTime>("RedeemedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("TaskId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.HasKey("TokenId");
+
+                    b.HasIndex("TaskId");
+
+                    b.ToTable("mail_link_redemptions", (string)null);
+                });
+
             modelBuilder.Entity("ChangeFlow.Persistence.Stores.ReferenceDocumentEntity", b =>
                 {
                     b.Property<string>("Kind")

@@ -961,6 +961,61 @@ namespace ChangeFlow.Persistence.Sqlite.Migrations
                     b.ToTable("improvement_items", (string)null);
                 });
 
+            modelBuilder.Entity("ChangeFlow.Persistence.Stores.MailLinkKeyEntity", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("Secret")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("BLOB");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("mail_link_keys", (string)null);
+                });
+
+            modelBuilder.Entity("ChangeFlow.Persistence.Stores.MailLinkRedemptionEntity", b =>
+                {
+                    b.Property<string>("TokenId")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AttemptId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("RedeemedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TaskId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("TokenId");
+
+                    b.HasIndex("TaskId");
+
+                    b.ToTable("mail_link_redemptions", (string)null);
+                });
+
             modelBuilder.Entity("ChangeFlow.Persistence.Stores.ReferenceDocumentEntity", b =>
                 {
                     b.Property<string>("Kind")

@@ -68,7 +68,7 @@ public sealed class TaskCreateWriteHandler : RunWriteHandler<TaskCreateWrite>
 /// <summary>
 /// Closes a human task with a run. Only an open task changes, so closing twice (a double-click, a retried run, the
 /// quorum closing the rest of a group) is harmless; the version is bumped whatever it was, so a reassignment made
-/// meanwhile does not keep a decided task open.
+/// meanwhile does not keep a decided task open. Closing it cancels its pending outbox messages (<see cref="TaskCorrelation"/>).
 /// </summary>
 public sealed class TaskCloseWriteHandler : RunWriteHandler<TaskCloseWrite>
 {
@@ -84,7 +84,7 @@ public sealed class TaskCloseWriteHandler : RunWriteHandler<TaskCloseWrite>
         var status = write.Status.ToString();
         var at = Instants.ToUtc(write.At);
         var data = write.Data?.ToJsonString();
-        await db.Set<HumanTaskEntity>()
+        var closed = await db.Set<HumanTaskEntity>()
             .Where(t => t.Id == write.TaskId && t.Status == open)
             .ExecuteUpdateAsync(
                 set =>
@@ -101,6 +101,11 @@ public sealed class TaskCloseWriteHandler : RunWriteHandler<TaskCloseWrite>
                     }
                 },
                 cancellationToken);
+        if (closed > 0)
+        {
+            // Nobody is asked or reminded about a task that is closed: its unsent messages go with it, in this transaction.
+            await EfOutbox.CancelAsync(db, TaskCorrelation.For(write.TaskId), null, cancellationToken);
+        }
     }
 }
 

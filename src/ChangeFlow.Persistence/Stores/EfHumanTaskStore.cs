@@ -6,7 +6,11 @@ using Microsoft.EntityFrameworkCore;
 
 namespace ChangeFlow.Persistence.Stores;
 
-/// <summary>Human tasks in <c>human_tasks</c>. Activities create and close them through run writes; reassignment updates them here.</summary>
+/// <summary>
+/// Human tasks in <c>human_tasks</c>. Activities create and close them through run writes; reassignment updates them
+/// here. Closing an open task or giving it to someone else cancels its pending outbox messages
+/// (<see cref="TaskCorrelation"/>) in the same transaction, by either path.
+/// </summary>
 public sealed class EfHumanTaskStore : IHumanTaskStore
 {
     private static readonly string Open = nameof(HumanTaskStatus.Open);
@@ -74,7 +78,16 @@ public sealed class EfHumanTaskStore : IHumanTaskStore
         ArgumentNullException.ThrowIfNull(task);
         var entity = ToEntity(task);
         entity.Version = expectedVersion + 1;
-        await VersionedUpdate.SaveAsync(_factory, entity, x => x.Version, expectedVersion, $"The task {task.Id}", cancellationToken);
+        await VersionedUpdate.SaveAsync(_factory, entity, x => x.Version, expectedVersion, $"The task {task.Id}", cancellationToken, async (db, ct) =>
+        {
+            // An open task that is closed or handed to someone else takes its unsent messages (request, reminder) with it.
+            var assignee = await db.Set<HumanTaskEntity>().AsNoTracking()
+                .Where(t => t.Id == task.Id && t.Status == Open).Select(t => t.AssigneeUserId).FirstOrDefaultAsync(ct);
+            if (assignee is not null && (task.Status != HumanTaskStatus.Open || assignee != task.AssigneeUserId))
+            {
+                await EfOutbox.CancelAsync(db, TaskCorrelation.For(task.Id), null, ct);
+            }
+        });
     }
 
     internal static HumanTaskEntity ToEntity(HumanTask task) => new()

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using ChangeFlow.Web.Api;
+using ChangeFlow.Web.Pages;
 using ChangeFlow.Web.Security;
 using Hangfire;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -105,5 +106,6 @@ public static class ChangeFlowHost
         app.MapCatalogApi();
         app.MapOutboxApi();
         app.MapNoticesApi();
+        app.MapMailApprovalPages();
     }
 }

@@ -75,7 +75,8 @@ public static class ChangeFlowServices
             sp.GetRequiredService<Application.Security.IUserDirectory>(),
             sp.GetRequiredService<WorkflowRuntime>(),
             sp.GetRequiredService<ITimelineStore>(),
-            sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetServices<ITaskReassignmentListener>()));
         services.AddSingleton<Application.Demo.DemoSeeder>();
         services.AddSingleton(sp => new WorkflowLoader(sp.GetRequiredService<ActivityRegistry>()));
         services.AddSingleton<IWorkflowDefinitionStore, EfWorkflowDefinitionStore>();
@@ -150,6 +151,7 @@ public static class ChangeFlowServices
         services.AddChangeFlowSecurity(configuration);
         services.AddChangeFlowMail(configuration, dataDirectory, options.NodeName);
         services.AddChangeFlowNotices(configuration, dataDirectory);
+        services.AddChangeFlowMailApproval(configuration);
         services.AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>("database", tags: ["ready"])
             .AddCheck<JobStorageHealthCheck>("hangfire", tags: ["ready"]);

@@ -228,6 +228,11 @@ public sealed class ChangeFlowServer : IAsyncDisposable
         {
             b.Configuration.AddInMemoryCollection(settings);
             b.Services.AddSingleton(Time);
+            if (_options.MessageTemplates is { } templates)
+            {
+                b.Services.AddSingleton(templates);
+            }
+
             b.Logging.AddProvider(Logs);
         });
         var app = builder.Build();

@@ -46,6 +46,12 @@ public sealed class ChangeFlowServerOptions
     public bool UseSystemClock { get; init; }
 
     /// <summary>
+    /// A message template engine for the service, for tests of features
+    /// that queue e-mails; none by default, as the service registers none of its own yet.
+    /// </summary>
+    public Application.Notifications.IMessageTemplates? MessageTemplates { get; init; }
+
+    /// <summary>
     /// Further settings, as configuration keys (<c>ChangeFlow:Security:MaxFailedSignIns</c>); they override the
     /// fixture's own. Password hashing defaults to 1 000 iterations here to keep tests fast.
     /// </summary>

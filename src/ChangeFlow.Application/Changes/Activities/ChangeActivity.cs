@@ -127,6 +127,14 @@ public abstract class ChangeActivity : Activity
     protected static string Actor(ActivityExecutionContext context) =>
         context.GetRequiredService<RunSession>().Actor ?? SystemActor;
 
+    /// <summary>A service the host may leave out (an optional feature such as approval e-mails), or null.</summary>
+    protected static T? OptionalService<T>(ActivityExecutionContext context)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return context.Services.ServiceProvider?.GetService(typeof(T)) as T;
+    }
+
     /// <summary>The catalogue.</summary>
     protected static ChangeCatalog Catalog(ActivityExecutionContext context) => context.GetRequiredService<ChangeCatalog>();
 

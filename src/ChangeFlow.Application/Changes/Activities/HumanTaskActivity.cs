@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using ChangeFlow.Application.Approvals;
 using ChangeFlow.Application.Security;
 using ChangeFlow.Application.Tasks;
 using ChangeFlow.Application.Workflows;
@@ -80,6 +81,12 @@ public abstract class HumanTaskActivity : ChangeActivity
     /// <summary>Checks the resolved assignees and records how completions will be counted (faults on a bad setup).</summary>
     protected virtual ValueTask PrepareAsync(ActivityExecutionContext context, ChangeRecord record, IReadOnlyList<string> specs, IReadOnlyList<ResolvedAssignee> assignees) => default;
 
+    /// <summary>
+    /// Called once the tasks of one execution are staged (in the run, not yet committed): e.g. to queue e-mails to the
+    /// assignees with the run's own writes.
+    /// </summary>
+    protected virtual ValueTask OnTasksCreatedAsync(ActivityExecutionContext context, ChangeRecord record, IReadOnlyList<TaskRecord> tasks) => default;
+
     /// <summary>The decision after <paramref name="votes"/> out of <paramref name="eligible"/> tasks, or null while undecided.</summary>
     protected abstract string? Decide(ActivityExecutionContext context, IReadOnlyList<TaskVote> votes, int eligible);
 
@@ -121,11 +128,12 @@ public abstract class HumanTaskActivity : ChangeActivity
         var groupId = Guid.CreateVersion7(context.Now).ToString("N");
         var session = context.GetRequiredService<RunSession>();
         var tasks = new JsonObject();
+        var created = new List<TaskRecord>();
         foreach (var assignee in assignees)
         {
             var taskId = Guid.CreateVersion7(context.Now).ToString("N");
             tasks[taskId] = assignee.UserId;
-            session.Add(new TaskCreateWrite(new TaskRecord
+            created.Add(new TaskRecord
             {
                 Id = taskId,
                 GroupId = groupId,
@@ -146,7 +154,8 @@ public abstract class HumanTaskActivity : ChangeActivity
                 CreatedAt = context.Now,
                 Data = (JsonObject?)data?.DeepClone(),
                 Version = 1,
-            }));
+            });
+            session.Add(new TaskCreateWrite(created[^1]));
         }
 
         var state = context.State;
@@ -168,6 +177,7 @@ public abstract class HumanTaskActivity : ChangeActivity
             ["assignees"] = new JsonArray([.. assignees.Select(a => (JsonNode?)JsonValue.Create(a.UserId))]),
             ["dueAt"] = due?.ToString("O", CultureInfo.InvariantCulture),
         });
+        await OnTasksCreatedAsync(context, record, created);
     }
 
     /// <inheritdoc />
@@ -214,7 +224,18 @@ public abstract class HumanTaskActivity : ChangeActivity
         votes.Add(vote);
         state["votes"] = WriteVotes(votes);
         session.Add(new TaskCloseWrite(vote.TaskId, Tasks.HumanTaskStatus.Completed, vote.Outcome, vote.Comment, by, context.Now, vote.Data));
-        AddTimeline(context, record.Number, "task.completed", vote.Comment is null ? $"{by}: {vote.Outcome}" : $"{by}: {vote.Outcome} — {vote.Comment}", new JsonObject { ["taskId"] = vote.TaskId, ["outcome"] = vote.Outcome }, actor: by);
+        var completed = new JsonObject { ["taskId"] = vote.TaskId, ["outcome"] = vote.Outcome };
+        var summary = $"{by}: {vote.Outcome}";
+        if (MailLinkUse.FromJson(input?["via"]) is { } link)
+        {
+            // The link's use is recorded in this run's transaction, with the completion it caused: it decides once.
+            session.Add(new MailLinkRedemptionWrite(new MailLinkRedemption(link.TokenId, vote.TaskId, by, link.Action, link.AttemptId, context.Now)));
+            var person = await context.GetRequiredService<IUserDirectory>().FindAsync(by, context.CancellationToken);
+            summary = $"{vote.Outcome} by e-mail by {(person is null ? by : $"{person.DisplayName} ({by})")}";
+            completed["via"] = MailLinkUse.Channel;
+        }
+
+        AddTimeline(context, record.Number, "task.completed", vote.Comment is null ? summary : $"{summary} — {vote.Comment}", completed, actor: by);
 
         var decision = Decide(context, votes, tasks.Count);
         if (decision is null)

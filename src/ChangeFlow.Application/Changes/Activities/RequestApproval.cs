@@ -1,5 +1,9 @@
 using System.Text.Json.Nodes;
+using ChangeFlow.Application.Approvals;
 using ChangeFlow.Application.Changes.Catalog;
+using ChangeFlow.Application.Notifications;
+using TaskRecord = ChangeFlow.Application.Tasks.HumanTask;
+using ChangeFlow.Application.Workflows;
 using ChangeFlow.Domain.Cab;
 using ChangeFlow.Engine.Activities;
 using ChangeFlow.Engine.Descriptors;
@@ -32,6 +36,12 @@ public sealed class RequestApproval : HumanTaskActivity
     /// <summary>N for NOfM.</summary>
     public static readonly InputDescriptor Required = Inputs.Of(DataType.Int32, "required", "Approvals required", "For NOfM: how many approvals decide.");
 
+    /// <summary>When assignees who have not answered are reminded by e-mail.</summary>
+    public static readonly InputDescriptor Reminder = Inputs.String(
+        "reminder",
+        "Reminder",
+        "When assignees who have not answered get an e-mail reminder: a share of the time to the due time (50%), a duration before it (PT4H), or none; the default is ChangeFlow:MailApproval:Reminder. Needs a due time.");
+
     /// <inheritdoc />
     public override ActivityDescriptor Descriptor { get; } = new(
         "ChangeFlow.RequestApproval",
@@ -39,7 +49,7 @@ public sealed class RequestApproval : HumanTaskActivity
         "Request approval",
         "Ask people (by user, role, group, CAB board or field) to approve the change and decide by quorum; the requestor never approves their own change.",
         ActivityKind.Blocking,
-        [Title, Description, Assignees, Quorum, Required, Due, MinimumTime, CommentRequiredFor, Data, Kind],
+        [Title, Description, Assignees, Quorum, Required, Due, MinimumTime, CommentRequiredFor, Data, Kind, Reminder],
         [Decision, Votes, ResultData],
         [Approved, Rejected, TimedOut]);
 
@@ -83,6 +93,57 @@ public sealed class RequestApproval : HumanTaskActivity
         }
 
         context.State["policy"] = policy.ToString();
+    }
+
+    /// <summary>
+    /// Queues, with this run, an approval request to every assignee (dossier summary, signed Approve / Reject links)
+    /// and a reminder before the due time, when the host has approval e-mails (<see cref="ApprovalMailer"/>). A
+    /// template that fails does not stop the approval: the tasks are in the inboxes, and the timeline says the
+    /// e-mails are missing and why.
+    /// </summary>
+    protected override async ValueTask OnTasksCreatedAsync(ActivityExecutionContext context, ChangeRecord record, IReadOnlyList<TaskRecord> tasks)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(tasks);
+        if (OptionalService<ApprovalMailer>(context) is not { Enabled: true } mailer)
+        {
+            return;
+        }
+
+        var reminder = mailer.DefaultReminder;
+        if (context.GetString(Reminder) is { Length: > 0 } text && !ReminderPolicy.TryParse(text, out reminder, out var error))
+        {
+            throw new WorkflowFaultException("InvalidReminder", error!);
+        }
+
+        IReadOnlyList<OutboundMessage> messages;
+        try
+        {
+            messages = await mailer.ComposeAsync(record, tasks, reminder, context.Now, context.CancellationToken);
+        }
+        catch (TemplateException ex)
+        {
+            AddTimeline(context, record.Number, "approval.mail-failed", $"No approval e-mails were sent: template '{ex.Template}' failed: {ex.Message} The tasks are in the assignees' inboxes.");
+            return;
+        }
+
+        var session = context.GetRequiredService<RunSession>();
+        foreach (var message in messages)
+        {
+            session.Add(new OutboxWrite(message, context.Now));
+        }
+
+        var requests = messages.Where(m => m.Kind == ApprovalMailer.RequestTemplate).ToList();
+        var reminders = messages.Where(m => m.Kind == ApprovalMailer.ReminderTemplate).ToList();
+        if (requests.Count > 0)
+        {
+            AddTimeline(
+                context,
+                record.Number,
+                "approval.mailed",
+                $"Approval e-mails with Approve / Reject links queued for {string.Join(", ", requests.SelectMany(m => m.To).Select(r => r.Address))}{(reminders.Count > 0 ? $"; reminders from {Local(record, reminders.Min(m => m.NotBefore!.Value))} to whoever has not answered" : string.Empty)}.",
+                new JsonObject { ["requests"] = requests.Count, ["reminders"] = reminders.Count });
+        }
     }
 
     /// <inheritdoc />
