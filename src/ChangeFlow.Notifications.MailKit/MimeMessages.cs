@@ -51,7 +51,17 @@ public static class MimeMessages
             Date = date,
             Subject = message.Subject,
         };
-        mime.From.Add(message.From is { } from ? Mailbox(from, "from") : Mailbox(new MailRecipient(defaultFrom.Address, defaultFrom.DisplayName), "from"));
+        var configured = Mailbox(new MailRecipient(defaultFrom.Address, defaultFrom.DisplayName), "from");
+        var author = message.From is { } from ? Mailbox(from, "from") : configured;
+        mime.From.Add(author);
+        if (!string.Equals(author.Address, configured.Address, StringComparison.OrdinalIgnoreCase))
+        {
+            // Written on someone's behalf (e.g. Elsa.SendEmail naming a change manager): ChangeFlow's own address is
+            // the Sender, which SMTP also uses as the envelope sender, so bounces come back to ChangeFlow's mailbox
+            // and the relay sees the address it is configured to accept.
+            mime.Sender = configured;
+        }
+
         mime.To.AddRange(message.To.Select(r => Mailbox(r, "to")));
         mime.Cc.AddRange(message.Cc.Select(r => Mailbox(r, "cc")));
         mime.Bcc.AddRange(message.Bcc.Select(r => Mailbox(r, "bcc")));

@@ -86,6 +86,15 @@ public sealed class MimeMessagesTests
     }
 
     [Fact]
+    public void Create_MakesTheConfiguredAddressTheSender_WhenTheMessageIsFromSomeoneElse()
+    {
+        var message = MimeMessages.Create(Message() with { From = new MailRecipient("change-manager@lab.example", "Chidi Okeke") }, From, EngineFixture.StartInstant);
+        Assert.Equal("change-manager@lab.example", message.From.Mailboxes.Single().Address);
+        Assert.Equal("changeflow@lab.example", message.Sender?.Address);
+        Assert.Null(MimeMessages.Create(Message(), From, EngineFixture.StartInstant).Sender);
+    }
+
+    [Fact]
     public void Create_UsesTheOutboxMessageIdOfTheRow_WhenTheMessageHasNone()
     {
         var message = MimeMessages.Create(Message() with { Id = "0192abc", MessageId = null }, From, EngineFixture.StartInstant);

@@ -11,7 +11,6 @@ namespace ChangeFlow.Persistence.Stores;
 public sealed class EfOutboxDelivery : IOutboxDeliveryStore
 {
     private static readonly string Pending = OutboxStatus.Pending.ToString();
-    private static readonly string Sent = OutboxStatus.Sent.ToString();
     private static readonly string Failed = OutboxStatus.Failed.ToString();
     private static readonly string Canceled = OutboxStatus.Canceled.ToString();
 
@@ -60,21 +59,10 @@ public sealed class EfOutboxDelivery : IOutboxDeliveryStore
     }
 
     /// <inheritdoc />
-    public Task<bool> MarkSentAsync(string id, string owner, DateTimeOffset sentAt, string? note, CancellationToken cancellationToken)
+    public async Task<bool> MarkSentAsync(string id, string owner, DateTimeOffset sentAt, string? note, CancellationToken cancellationToken)
     {
-        var at = Instants.ToUtc(sentAt);
-        return UpdateAsync(
-            rows => rows.Where(m => m.Id == id && m.ClaimedBy == owner && (m.Status == Pending || m.Status == Canceled)),
-            rows => rows.ExecuteUpdateAsync(
-                s => s.SetProperty(m => m.Status, Sent)
-                    .SetProperty(m => m.SentAt, at)
-                    .SetProperty(m => m.Attempts, m => m.Attempts + 1)
-                    .SetProperty(m => m.LastError, note)
-                    .SetProperty(m => m.ClaimedBy, (string?)null)
-                    .SetProperty(m => m.ClaimedUntil, (DateTime?)null)
-                    .SetProperty(m => m.Version, m => m.Version + 1),
-                cancellationToken),
-            cancellationToken);
+        await using var db = await _factory.CreateDbContextAsync(cancellationToken);
+        return await OutboxClaimSql.MarkSentAsync(db, id, owner, Instants.ToUtc(sentAt), note, cancellationToken);
     }
 
     /// <inheritdoc />

@@ -9,9 +9,9 @@ using Microsoft.EntityFrameworkCore.Storage;
 namespace ChangeFlow.Persistence.Stores;
 
 /// <summary>
-/// Claims a batch of due outbox messages for one dispatcher in one statement, as <see cref="TimerClaimSql"/> claims
-/// timers: <c>UPDATE ... SET ClaimedBy, ClaimedUntil WHERE Id IN (pending, due, no live claim, earliest first
-/// [FOR UPDATE SKIP LOCKED]) RETURNING Id</c>.
+/// The outbox dispatcher's two hot statements in plain SQL: the claim of a batch of due messages, as
+/// <see cref="TimerClaimSql"/> claims timers (<c>UPDATE ... SET ClaimedBy, ClaimedUntil WHERE Id IN (pending, due,
+/// no live claim, earliest first [FOR UPDATE SKIP LOCKED]) RETURNING Id</c>), and the Sent mark of each message.
 /// </summary>
 /// <remarks>
 /// PostgreSQL: <c>SKIP LOCKED</c> passes over rows another dispatcher is claiming at the same moment, and a row whose
@@ -75,7 +75,7 @@ internal static class OutboxClaimSql
         }
 
         using var turn = await WriteGate.EnterAsync(db, cancellationToken);
-        var claimed = new List<string>();
+        var claimed = new List<string>(take);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
@@ -83,5 +83,57 @@ internal static class OutboxClaimSql
         }
 
         return claimed;
+    }
+
+    /// <summary>
+    /// Marks a message Sent for the claim's owner in one plain statement: it runs once per message on the delivery
+    /// path, where an EF Core <c>ExecuteUpdate</c> with its seven setters cost three times as much to translate as
+    /// the statement costs to run. Also when the row was cancelled during the transfer: the message did go out.
+    /// </summary>
+    public static async Task<bool> MarkSentAsync(
+        DbContext db, string id, string owner, DateTime sentAt, string? note, CancellationToken cancellationToken)
+    {
+        var sql = db.GetService<ISqlGenerationHelper>();
+        var entity = db.Model.FindEntityType(typeof(OutboxMessageEntity)) ?? throw new InvalidOperationException("OutboxMessageEntity is not in the model.");
+        IProperty Property(string name) => entity.FindProperty(name) ?? throw new InvalidOperationException($"OutboxMessageEntity has no property {name}.");
+        string Column(string name) => sql.DelimitIdentifier(Property(name).GetColumnName());
+
+        var connection = db.Database.GetDbConnection();
+        if (connection.State != ConnectionState.Open)
+        {
+            await db.Database.OpenConnectionAsync(cancellationToken);
+        }
+
+        await using var command = connection.CreateCommand();
+        string Parameter(string property, object? value)
+        {
+            var name = "p" + command.Parameters.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var mapped = Property(property);
+            command.Parameters.Add(mapped.GetRelationalTypeMapping().CreateParameter(command, name, value, mapped.IsNullable));
+            return sql.GenerateParameterNamePlaceholder(name);
+        }
+
+        var status = Column(nameof(OutboxMessageEntity.Status));
+        var attempts = Column(nameof(OutboxMessageEntity.Attempts));
+        var version = Column(nameof(OutboxMessageEntity.Version));
+        var claimedBy = Column(nameof(OutboxMessageEntity.ClaimedBy));
+        command.CommandText =
+            $"UPDATE {sql.DelimitIdentifier(entity.GetTableName()!, entity.GetSchema())} SET "
+            + $"{status} = {Parameter(nameof(OutboxMessageEntity.Status), OutboxStatus.Sent.ToString())}, "
+            + $"{Column(nameof(OutboxMessageEntity.SentAt))} = {Parameter(nameof(OutboxMessageEntity.SentAt), sentAt)}, "
+            + $"{attempts} = {attempts} + 1, "
+            + $"{Column(nameof(OutboxMessageEntity.LastError))} = {Parameter(nameof(OutboxMessageEntity.LastError), note)}, "
+            + $"{claimedBy} = NULL, {Column(nameof(OutboxMessageEntity.ClaimedUntil))} = NULL, "
+            + $"{version} = {version} + 1 "
+            + $"WHERE {Column(nameof(OutboxMessageEntity.Id))} = {Parameter(nameof(OutboxMessageEntity.Id), id)} "
+            + $"AND {claimedBy} = {Parameter(nameof(OutboxMessageEntity.ClaimedBy), owner)} "
+            + $"AND {status} IN ({Parameter(nameof(OutboxMessageEntity.Status), OutboxStatus.Pending.ToString())}, {Parameter(nameof(OutboxMessageEntity.Status), OutboxStatus.Canceled.ToString())})";
+        if (db.Database.GetCommandTimeout() is { } timeout)
+        {
+            command.CommandTimeout = timeout;
+        }
+
+        using var turn = await WriteGate.EnterAsync(db, cancellationToken);
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 }

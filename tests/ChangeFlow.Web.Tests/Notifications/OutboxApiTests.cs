@@ -130,6 +130,22 @@ public sealed class OutboxApiTests(ChangeFlowServerFixture fixture) : IClassFixt
     }
 
     [Fact]
+    public async Task OpenApi_DescribesTheOutboxEndpointsAndTheirRecords()
+    {
+        var document = (await HttpAssert.StatusAsync(HttpStatusCode.OK, await Server.CreateClient().GetAsync("openapi/v1.json")))!;
+        var paths = document["paths"]!.AsObject();
+        foreach (var path in new[] { "/api/outbox", "/api/outbox/failures", "/api/outbox/sender", "/api/outbox/{id}", "/api/outbox/{id}/retry", "/api/outbox/{id}/cancel" })
+        {
+            Assert.True(paths.ContainsKey(path), $"{path} is not in the OpenAPI document.");
+        }
+
+        var schemas = document["components"]!["schemas"]!.AsObject();
+        Assert.True(schemas.ContainsKey(nameof(Web.Api.OutboxMessageView)));
+        Assert.True(schemas.ContainsKey(nameof(Web.Api.OutboxPageView)));
+        Assert.True(schemas.ContainsKey(nameof(DeliveryFailure)));
+    }
+
+    [Fact]
     public async Task Outbox_IsForAdministratorsOnly()
     {
         var manager = await Server.CreateClientAsync(Roles.ChangeManager);
