@@ -102,15 +102,5 @@ public sealed class ChangeFlowDbContext : DbContext
             e.Property(x => x.Version).IsConcurrencyToken();
             e.HasIndex(x => new { x.Status, x.NextAttemptAt });
         });
-
-        modelBuilder.Entity<OutboxMessageEntity>(e =>
-        {
-            e.ToTable("outbox_messages");
-            e.HasKey(x => x.Id);
-            e.Property(x => x.Id).HasMaxLength(64);
-            e.Property(x => x.Status).HasMaxLength(16);
-            e.Property(x => x.Version).IsConcurrencyToken();
-            e.HasIndex(x => new { x.Status, x.CreatedAt });
-        });
     }
 }

@@ -1,6 +1,7 @@
 using ChangeFlow.Application.Changes;
 using ChangeFlow.Application.Common;
 using ChangeFlow.Application.Improvement;
+using ChangeFlow.Application.Notifications;
 using ChangeFlow.Application.Tasks;
 using ChangeFlow.Persistence.Stores;
 using Microsoft.Extensions.DependencyInjection;
@@ -11,7 +12,7 @@ namespace ChangeFlow.Persistence;
 public static class ChangeStoresServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds the change, sequence, timeline, human task, reference and improvement stores, and every
+    /// Adds the change, sequence, timeline, human task, reference and improvement stores, the outbox, and every
     /// <see cref="IRunWriteHandler"/> the instance store applies in a run's commit, as singletons. Needs a registered
     /// <c>IDbContextFactory&lt;ChangeFlowDbContext&gt;</c>.
     /// </summary>
@@ -23,6 +24,7 @@ public static class ChangeStoresServiceCollectionExtensions
         services.AddSingleton<IHumanTaskStore, EfHumanTaskStore>();
         services.AddSingleton<IReferenceStore, EfReferenceStore>();
         services.AddSingleton<IImprovementStore, EfImprovementStore>();
+        services.AddSingleton<IOutbox, EfOutbox>();
         foreach (var handler in RunWriteHandlers())
         {
             services.AddSingleton(handler);
@@ -39,5 +41,7 @@ public static class ChangeStoresServiceCollectionExtensions
         new TaskCreateWriteHandler(),
         new TaskCloseWriteHandler(),
         new ImprovementWriteHandler(),
+        new OutboxWriteHandler(),
+        new OutboxCancelWriteHandler(),
     ];
 }

@@ -159,6 +159,34 @@ namespace ChangeFlow.Persistence.PostgreSql.Migrations
                     b.ToTable("workflow_journal", (string)null);
                 });
 
+            modelBuilder.Entity("ChangeFlow.Persistence.Entities.OutboxAttachmentEntity", b =>
+                {
+                    b.Property<string>("MessageRowId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<int>("Ordinal")
+                        .HasColumnType("integer");
+
+                    b.Property<byte[]>("Content")
+                        .IsRequired()
+                        .HasColumnType("bytea");
+
+                    b.Property<string>("ContentType")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)");
+
+                    b.HasKey("MessageRowId", "Ordinal");
+
+                    b.ToTable("outbox_attachments", (string)null);
+                });
+
             modelBuilder.Entity("ChangeFlow.Persistence.Entities.OutboxMessageEntity", b =>
                 {
                     b.Property<string>("Id")
@@ -175,13 +203,20 @@ namespace ChangeFlow.Persistence.PostgreSql.Migrations
                         .IsRequired()
                         .HasColumnType("text");
 
-                    b.Property<string>("Body")
-                        .IsRequired()
-                        .HasColumnType("text");
-
                     b.Property<string>("Cc")
                         .IsRequired()
                         .HasColumnType("text");
+
+                    b.Property<string>("ClaimedBy")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
+                    b.Property<DateTime?>("ClaimedUntil")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("CorrelationKey")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
 
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
@@ -189,11 +224,37 @@ namespace ChangeFlow.Persistence.PostgreSql.Migrations
                     b.Property<string>("From")
                         .HasColumnType("text");
 
-                    b.Property<string>("InstanceId")
+                    b.Property<string>("Headers")
                         .HasColumnType("text");
+
+                    b.Property<string>("HtmlBody")
+                        .HasColumnType("text");
+
+                    b.Property<string>("IdempotencyKey")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("InstanceId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Kind")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
 
                     b.Property<string>("LastError")
                         .HasColumnType("text");
+
+                    b.Property<string>("MessageId")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)");
+
+                    b.Property<DateTime>("NextAttemptAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("NotBefore")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<DateTime?>("SentAt")
                         .HasColumnType("timestamp with time zone");
@@ -207,6 +268,9 @@ namespace ChangeFlow.Persistence.PostgreSql.Migrations
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.Property<string>("TextBody")
+                        .HasColumnType("text");
+
                     b.Property<string>("To")
                         .IsRequired()
                         .HasColumnType("text");
@@ -217,7 +281,14 @@ namespace ChangeFlow.Persistence.PostgreSql.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("Status", "CreatedAt");
+                    b.HasIndex("CreatedAt");
+
+                    b.HasIndex("IdempotencyKey")
+                        .IsUnique();
+
+                    b.HasIndex("CorrelationKey", "Status");
+
+                    b.HasIndex("Status", "NextAttemptAt");
 
                     b.ToTable("outbox_messages", (string)null);
                 });
@@ -962,6 +1033,15 @@ namespace ChangeFlow.Persistence.PostgreSql.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("ChangeFlow.Persistence.Entities.OutboxAttachmentEntity", b =>
+                {
+                    b.HasOne("ChangeFlow.Persistence.Entities.OutboxMessageEntity", null)
+                        .WithMany("Attachments")
+                        .HasForeignKey("MessageRowId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("ChangeFlow.Persistence.Security.ApiTokenEntity", b =>
                 {
                     b.HasOne("ChangeFlow.Persistence.Security.UserEntity", null)
@@ -978,6 +1058,11 @@ namespace ChangeFlow.Persistence.PostgreSql.Migrations
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("ChangeFlow.Persistence.Entities.OutboxMessageEntity", b =>
+                {
+                    b.Navigation("Attachments");
                 });
 #pragma warning restore 612, 618
         }

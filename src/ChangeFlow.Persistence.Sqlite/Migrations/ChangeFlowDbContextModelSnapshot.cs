@@ -152,6 +152,34 @@ namespace ChangeFlow.Persistence.Sqlite.Migrations
                     b.ToTable("workflow_journal", (string)null);
                 });
 
+            modelBuilder.Entity("ChangeFlow.Persistence.Entities.OutboxAttachmentEntity", b =>
+                {
+                    b.Property<string>("MessageRowId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Ordinal")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("Content")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<string>("ContentType")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("MessageRowId", "Ordinal");
+
+                    b.ToTable("outbox_attachments", (string)null);
+                });
+
             modelBuilder.Entity("ChangeFlow.Persistence.Entities.OutboxMessageEntity", b =>
                 {
                     b.Property<string>("Id")
@@ -168,12 +196,19 @@ namespace ChangeFlow.Persistence.Sqlite.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("Body")
+                    b.Property<string>("Cc")
                         .IsRequired()
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("Cc")
-                        .IsRequired()
+                    b.Property<string>("ClaimedBy")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("ClaimedUntil")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CorrelationKey")
+                        .HasMaxLength(128)
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime>("CreatedAt")
@@ -182,10 +217,36 @@ namespace ChangeFlow.Persistence.Sqlite.Migrations
                     b.Property<string>("From")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Headers")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("HtmlBody")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("IdempotencyKey")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("InstanceId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("LastError")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("MessageId")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("NextAttemptAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("NotBefore")
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime?>("SentAt")
@@ -200,6 +261,9 @@ namespace ChangeFlow.Persistence.Sqlite.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("TextBody")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("To")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -210,7 +274,14 @@ namespace ChangeFlow.Persistence.Sqlite.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("Status", "CreatedAt");
+                    b.HasIndex("CreatedAt");
+
+                    b.HasIndex("IdempotencyKey")
+                        .IsUnique();
+
+                    b.HasIndex("CorrelationKey", "Status");
+
+                    b.HasIndex("Status", "NextAttemptAt");
 
                     b.ToTable("outbox_messages", (string)null);
                 });
@@ -955,6 +1026,15 @@ namespace ChangeFlow.Persistence.Sqlite.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("ChangeFlow.Persistence.Entities.OutboxAttachmentEntity", b =>
+                {
+                    b.HasOne("ChangeFlow.Persistence.Entities.OutboxMessageEntity", null)
+                        .WithMany("Attachments")
+                        .HasForeignKey("MessageRowId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("ChangeFlow.Persistence.Security.ApiTokenEntity", b =>
                 {
                     b.HasOne("ChangeFlow.Persistence.Security.UserEntity", null)
@@ -971,6 +1051,11 @@ namespace ChangeFlow.Persistence.Sqlite.Migrations
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("ChangeFlow.Persistence.Entities.OutboxMessageEntity", b =>
+                {
+                    b.Navigation("Attachments");
                 });
 #pragma warning restore 612, 618
         }

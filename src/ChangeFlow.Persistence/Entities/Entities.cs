@@ -158,36 +158,3 @@ public sealed class StimulusEntity
 
     public long Version { get; set; }
 }
-
-public sealed class OutboxMessageEntity
-{
-    public required string Id { get; set; }
-
-    public string? InstanceId { get; set; }
-
-    public string? ActivityId { get; set; }
-
-    public string? From { get; set; }
-
-    public required string To { get; set; }
-
-    public required string Cc { get; set; }
-
-    public required string Bcc { get; set; }
-
-    public required string Subject { get; set; }
-
-    public required string Body { get; set; }
-
-    public required string Status { get; set; }
-
-    public int Attempts { get; set; }
-
-    public DateTime CreatedAt { get; set; }
-
-    public DateTime? SentAt { get; set; }
-
-    public string? LastError { get; set; }
-
-    public long Version { get; set; }
-}

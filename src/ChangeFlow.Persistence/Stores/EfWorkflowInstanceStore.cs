@@ -202,20 +202,7 @@ public sealed class EfWorkflowInstanceStore : IWorkflowInstanceStore
 
         foreach (var email in commit.Emails)
         {
-            db.Outbox.Add(new OutboxMessageEntity
-            {
-                Id = Guid.CreateVersion7(state.UpdatedAt).ToString("N"),
-                InstanceId = email.InstanceId,
-                ActivityId = email.ActivityId,
-                From = email.From,
-                To = JsonSerializer.Serialize(email.To),
-                Cc = JsonSerializer.Serialize(email.Cc),
-                Bcc = JsonSerializer.Serialize(email.Bcc),
-                Subject = email.Subject,
-                Body = email.Body,
-                Status = "Pending",
-                CreatedAt = Instants.ToUtc(state.UpdatedAt),
-            });
+            db.Outbox.Add(EfOutbox.ToEntity(EfOutbox.FromEmail(email, Guid.CreateVersion7(state.UpdatedAt).ToString("N")), state.UpdatedAt));
         }
 
         foreach (var stimulus in commit.Stimuli)

@@ -3,6 +3,7 @@ using ChangeFlow.Application.Changes;
 using ChangeFlow.Application.Changes.Dossier;
 using ChangeFlow.Application.Common;
 using ChangeFlow.Application.Improvement;
+using ChangeFlow.Application.Notifications;
 using ChangeFlow.Application.Tasks;
 using ChangeFlow.Application.Workflows;
 using ChangeFlow.Domain.Changes;
@@ -33,6 +34,7 @@ public abstract class ChangeStoreContractTests
         Tasks = new EfHumanTaskStore(factory);
         References = new EfReferenceStore(factory);
         Improvements = new EfImprovementStore(factory);
+        Outbox = new EfOutbox(factory, new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2026, 5, 20, 8, 0, 0, TimeSpan.Zero)));
         Instances = new EfWorkflowInstanceStore(factory, ChangeStoresServiceCollectionExtensions.RunWriteHandlers());
     }
 
@@ -51,6 +53,8 @@ public abstract class ChangeStoreContractTests
     private EfImprovementStore Improvements { get; }
 
     private EfWorkflowInstanceStore Instances { get; }
+
+    private EfOutbox Outbox { get; }
 
     private static CancellationToken Ct => CancellationToken.None;
 
@@ -245,6 +249,94 @@ public abstract class ChangeStoreContractTests
         var stored = await Tasks.FindAsync(task.Id, Ct);
         Assert.Equal(("deputy", HumanTaskStatus.Completed, 3L), (stored!.AssigneeUserId, stored.Status, stored.Version));
     }
+
+    // ---- Outbox ----
+
+    [Fact]
+    public async Task Outbox_KeepsEveryPartOfAMessage_WhenQueuedWithARun()
+    {
+        var correlation = "change:" + NewId("rfc");
+        var message = NewMessage(correlation, "maintenance-notice") with
+        {
+            From = new MailRecipient("changes@example.org", "Change Management"),
+            Cc = [new MailRecipient("lab-managers@example.org")],
+            Bcc = [new MailRecipient("audit@example.org")],
+            HtmlBody = "<p>LIMS upgrade</p>",
+            TextBody = "LIMS upgrade",
+            Headers = new Dictionary<string, string> { ["X-ChangeFlow-Change"] = "RFC-2026-014" },
+            Attachments = [new MailAttachment("invite.ics", "text/calendar; method=REQUEST", [1, 2, 3])],
+            NotBefore = Instant(2026, 5, 22, 13),
+        };
+        var instance = await NewInstanceAsync();
+        await CommitAsync(instance, [new OutboxWrite(message, Instant(2026, 5, 20, 9))]);
+
+        var stored = await Outbox.FindAsync(message.Id, Ct);
+
+        Assert.NotNull(stored);
+        Assert.Equal((OutboxStatus.Pending, 0, Instant(2026, 5, 20, 9), Instant(2026, 5, 22, 13)), (stored.Status, stored.Attempts, stored.CreatedAt, stored.NextAttemptAt));
+        Assert.Equal(message.Id + "@" + OutboxIds.MessageIdDomain, stored.Message.MessageId);
+        Assert.Equal(message with { MessageId = stored.Message.MessageId, Attachments = stored.Message.Attachments, Headers = stored.Message.Headers, To = stored.Message.To, Cc = stored.Message.Cc, Bcc = stored.Message.Bcc }, stored.Message);
+        Assert.Equal(message.To, stored.Message.To);
+        Assert.Equal(message.Cc, stored.Message.Cc);
+        Assert.Equal(message.Bcc, stored.Message.Bcc);
+        Assert.Equal("RFC-2026-014", stored.Message.Headers["X-ChangeFlow-Change"]);
+        var attachment = Assert.Single(stored.Message.Attachments);
+        Assert.Equal(("invite.ics", "text/calendar; method=REQUEST"), (attachment.FileName, attachment.ContentType));
+        Assert.Equal(new byte[] { 1, 2, 3 }, attachment.Content);
+    }
+
+    [Fact]
+    public async Task Outbox_QueuesAnIdempotencyKeyOnce_InARunOrOutsideOne()
+    {
+        var correlation = "change:" + NewId("rfc");
+        var key = NewId("key");
+        var instance = await NewInstanceAsync();
+        var at = Instant(2026, 5, 20, 9);
+
+        instance = await CommitAsync(instance, [new OutboxWrite(NewMessage(correlation, "notice") with { IdempotencyKey = key }, at), new OutboxWrite(NewMessage(correlation, "notice") with { IdempotencyKey = key }, at)]);
+        await CommitAsync(instance, [new OutboxWrite(NewMessage(correlation, "notice") with { IdempotencyKey = key }, at)]);
+        var again = await Outbox.EnqueueAsync(NewMessage(correlation, "notice") with { IdempotencyKey = key }, Ct);
+        var racing = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => Outbox.EnqueueAsync(NewMessage(correlation, "race") with { IdempotencyKey = key + "-race" }, Ct))));
+
+        Assert.False(again);
+        Assert.Equal(1, racing.Count(r => r));
+        Assert.Equal(2, (await Outbox.ListAsync(new OutboxQuery(CorrelationKey: correlation), 0, 10, Ct)).Total);
+    }
+
+    [Fact]
+    public async Task Outbox_CancelsOnlyPendingMessagesOfTheCorrelationAndKind_IncludingOnesQueuedEarlierInTheSameRun()
+    {
+        var correlation = "change:" + NewId("rfc");
+        var other = "change:" + NewId("rfc");
+        var at = Instant(2026, 5, 20, 9);
+        var notice = NewMessage(correlation, "maintenance-notice");
+        var outcome = NewMessage(correlation, "outcome-successful");
+        var elsewhere = NewMessage(other, "maintenance-notice");
+        var sameRun = NewMessage(correlation, "maintenance-notice");
+        var instance = await NewInstanceAsync();
+        instance = await CommitAsync(instance, [new OutboxWrite(notice, at), new OutboxWrite(outcome, at), new OutboxWrite(elsewhere, at)]);
+
+        await CommitAsync(instance, [new OutboxWrite(sameRun, at), new OutboxCancelWrite(correlation, "maintenance-")]);
+        var canceledOutside = await Outbox.CancelPendingAsync(correlation, null, Ct);
+
+        Assert.Equal(OutboxStatus.Canceled, (await Outbox.FindAsync(notice.Id, Ct))!.Status);
+        Assert.Equal(OutboxStatus.Canceled, (await Outbox.FindAsync(sameRun.Id, Ct))!.Status);
+        Assert.Equal(1, canceledOutside);
+        Assert.Equal(OutboxStatus.Canceled, (await Outbox.FindAsync(outcome.Id, Ct))!.Status);
+        Assert.Equal(OutboxStatus.Pending, (await Outbox.FindAsync(elsewhere.Id, Ct))!.Status);
+        Assert.Equal(3, (await Outbox.ListAsync(new OutboxQuery(OutboxStatus.Canceled, correlation), 0, 10, Ct)).Total);
+        Assert.Single((await Outbox.ListAsync(new OutboxQuery(Kind: "outcome-successful", CorrelationKey: correlation), 0, 10, Ct)).Items);
+    }
+
+    private static OutboundMessage NewMessage(string correlation, string kind) => new()
+    {
+        Id = NewId("msg"),
+        To = [new MailRecipient("lims-users@example.org", "LIMS users")],
+        Subject = "Maintenance " + kind,
+        TextBody = "text",
+        CorrelationKey = correlation,
+        Kind = kind,
+    };
 
     // ---- Reference documents ----
 

@@ -411,7 +411,7 @@ public abstract class WorkflowStoreContractTests
         var outbox = await OutboxOfAsync(state.Id);
         Assert.Equal(new[] { "one", "two" }, outbox.Select(m => m.Subject).Order(StringComparer.Ordinal));
         Assert.All(outbox, m => Assert.Equal("Pending", m.Status));
-        Assert.All(outbox, m => Assert.Equal("[\"cab@example.org\",\"oncall@example.org\"]", m.To));
+        Assert.All(outbox, m => Assert.Equal("[{\"address\":\"cab@example.org\",\"name\":null},{\"address\":\"oncall@example.org\",\"name\":null}]", m.To));
         Assert.All(outbox, m => Assert.Equal("send", m.ActivityId));
         Assert.Equal(2, outbox.Select(m => m.Id).Distinct().Count());
 
