@@ -98,7 +98,11 @@ public sealed partial class IncidentService
     /// assigns it, each step in the timeline; then starts its workflow, which keeps the SLA clocks. Everything is
     /// checked before a number is allocated, so a bad report uses no number.
     /// </summary>
-    public async Task<CommandResult<IncidentRecord>> OpenAsync(IncidentReport report, string userId, CancellationToken cancellationToken)
+    public Task<CommandResult<IncidentRecord>> OpenAsync(IncidentReport report, string userId, CancellationToken cancellationToken) =>
+        OpenAsync(report, userId, null, cancellationToken);
+
+    /// <summary>Opens an incident, with the monitoring alerts behind it when Alertmanager reported it.</summary>
+    internal async Task<CommandResult<IncidentRecord>> OpenAsync(IncidentReport report, string userId, MonitoringAlert? alert, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(report);
         var config = await _catalog.LoadAsync(cancellationToken);
@@ -119,7 +123,7 @@ public sealed partial class IncidentService
 
         var record = new IncidentRecord
         {
-            Incident = built.Value,
+            Incident = built.Value.WithAlert(alert),
             CreatedBy = userId,
             WorkflowInstanceId = Guid.CreateVersion7(now).ToString("N"),
             CreatedAt = now,
@@ -145,7 +149,7 @@ public sealed partial class IncidentService
 
     /// <summary>
     /// Builds an incident from a report: identification, then logging, categorization, prioritization and
-    /// assignment as far as the report goes (used by <see cref="OpenAsync"/> and the monitoring intake).
+    /// assignment as far as the report goes (used when opening, from a person or from monitoring).
     /// </summary>
     internal static Result<Incident> Build(IncidentReport report, string number, IncidentConfiguration config, DateTimeOffset now, string by, List<(string Action, string Summary, JsonObject? Data)> steps)
     {
