@@ -103,5 +103,10 @@ public static class ChangeFlowHost
         app.MapChangesApi();
         app.MapTasksApi();
         app.MapCatalogApi();
+        app.MapIncidentsApi();
+        app.MapProblemsApi();
+        app.MapIncidentConfigApi();
+        app.MapMetricsApi();
+        app.MapAlertsApi();
     }
 }
