@@ -96,18 +96,25 @@ public sealed class TrackIncidentSla : IncidentActivity
                 });
         }
 
-        var previous = context.State["nextDue"]?.GetValue<string>();
-        var next = evaluation.NextDue?.ToString("O", CultureInfo.InvariantCulture);
+        // The breach instant of each running clock: when one moves (a new priority, the end of a hold), people are told.
+        var moved = false;
+        foreach (var clock in incident.Clocks)
+        {
+            var key = $"due:{clock.Kind}";
+            var due = clock.DueAt(1, calendar)?.ToString("O", CultureInfo.InvariantCulture);
+            moved |= due is not null && context.State[key]?.GetValue<string>() is { } before && before != due;
+            context.State[key] = due;
+        }
+
         if (first && incident.ResolutionClock is not null)
         {
             AddTimeline(context, incident.Number, "sla.tracking", Describe(incident, config, "SLA clocks tracked"));
         }
-        else if (!first && previous != next && !evaluation.Changed && context.ResumedBookmark?.DueAt is null)
+        else if (moved)
         {
             AddTimeline(context, incident.Number, "sla.rescheduled", Describe(incident, config, "SLA due times recalculated"));
         }
 
-        context.State["nextDue"] = next;
         KeepWaiting(context, incident.Number, evaluation.NextDue);
     }
 
