@@ -102,7 +102,12 @@ public sealed class TrackIncidentSla : IncidentActivity
         {
             var key = $"due:{clock.Kind}";
             var due = clock.DueAt(1, calendar)?.ToString("O", CultureInfo.InvariantCulture);
-            moved |= due is not null && context.State[key]?.GetValue<string>() is { } before && before != due;
+            if (due is null)
+            {
+                continue; // Paused or stopped: the last due instant is kept, so resuming compares against it.
+            }
+
+            moved |= context.State[key]?.GetValue<string>() is { } before && before != due;
             context.State[key] = due;
         }
 
