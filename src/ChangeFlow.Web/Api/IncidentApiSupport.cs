@@ -11,8 +11,12 @@ namespace ChangeFlow.Web.Api;
 /// <summary>What the incident, problem and configuration APIs share: If-Match, record views, timelines.</summary>
 internal static class IncidentApiSupport
 {
-    /// <summary>The JSON the incident APIs answer with (enums by name, durations as d.hh:mm:ss).</summary>
-    public static JsonSerializerOptions Json => IncidentJson.StorageOptions;
+    /// <summary>The JSON the incident APIs answer with: camelCase, enums by name, durations as d.hh:mm:ss, nulls left out.</summary>
+    public static JsonSerializerOptions Json { get; } = new(JsonSerializerDefaults.Web)
+    {
+        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
+        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() },
+    };
 
     /// <summary>Reads <c>If-Match: "3"</c> (or W/"3"); null when absent. A malformed header is a 400.</summary>
     public static (long? Version, IResult? Problem) IfMatch(HttpRequest request)
@@ -41,7 +45,7 @@ internal static class IncidentApiSupport
             ["priority"] = record.Incident.Priority?.ToString(),
             ["version"] = record.Version,
         };
-        foreach (var (name, value) in JsonSerializer.SerializeToNode(record.Incident, Json)!.AsObject().ToList())
+        foreach (var (name, value) in JsonSerializer.SerializeToNode(record.Incident, IncidentJson.StorageOptions)!.AsObject().ToList())
         {
             if (!view.ContainsKey(name))
             {
@@ -63,7 +67,7 @@ internal static class IncidentApiSupport
     public static JsonObject View(ProblemRecord record, IReadOnlyList<IncidentRecord>? incidents = null)
     {
         var view = new JsonObject { ["number"] = record.Number, ["state"] = record.Problem.State.ToString(), ["version"] = record.Version };
-        foreach (var (name, value) in JsonSerializer.SerializeToNode(record.Problem, Json)!.AsObject().ToList())
+        foreach (var (name, value) in JsonSerializer.SerializeToNode(record.Problem, IncidentJson.StorageOptions)!.AsObject().ToList())
         {
             if (!view.ContainsKey(name))
             {
