@@ -63,12 +63,11 @@ public static class IncidentConfigParser
             }
         }
 
-        if (errors.Count > 0)
-        {
-            return Result.Failure<PriorityMatrix>(errors.ToList());
-        }
-
-        return PriorityMatrix.Create(cells);
+        // Missing cells are reported with the malformed ones, so one answer names every cell to fix.
+        var matrix = PriorityMatrix.Create(cells);
+        var reported = errors.ToList().Select(e => e.Path).ToHashSet(StringComparer.Ordinal);
+        errors.AddRange(matrix.Errors.Where(e => !reported.Contains(e.Path)));
+        return errors.Count > 0 ? Result.Failure<PriorityMatrix>(errors.ToList()) : matrix;
     }
 
     /// <summary>Reads a business calendar.</summary>
