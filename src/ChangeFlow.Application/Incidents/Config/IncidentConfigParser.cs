@@ -201,13 +201,14 @@ public static class IncidentConfigParser
         }
 
         var incidentTargets = new Dictionary<Priority, SlaTargets>();
+        var badTargets = errors.ToList().Any(e => e.Path.StartsWith("incidentTargets", StringComparison.Ordinal));
         foreach (var priority in Enum.GetValues<Priority>())
         {
             if (given.TryGetValue(priority.ToString(), out var targets) || given.TryGetValue("default", out targets))
             {
                 incidentTargets[priority] = targets;
             }
-            else if (!errors.ToList().Any(e => e.Path.StartsWith("incidentTargets", StringComparison.Ordinal)))
+            else if (!badTargets)
             {
                 errors.Add(PathErrors.Member("incidentTargets", priority.ToString()), ErrorCodes.Required, $"Targets for {priority} are required (or a 'default').");
             }
