@@ -48,6 +48,15 @@ ensure_alertmanager() {
   [ -x /usr/bin/prometheus-alertmanager ] || log "prometheus-alertmanager is not installed; the Alertmanager process test will say so"
 }
 
+# Mail delivery tests: one test sends to Debian's aiosmtpd running as a separate process (/usr/bin/python3 -m aiosmtpd).
+ensure_aiosmtpd() {
+  if /usr/bin/python3 -c 'import aiosmtpd' >/dev/null 2>&1; then return 0; fi
+  if command -v apt-get >/dev/null 2>&1; then
+    log "installing python3-aiosmtpd"
+    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-aiosmtpd >/dev/null
+  fi
+}
+
 cleanup() {
   if [ -n "${pg_stop+x}" ]; then "${pg_stop[@]}" >/dev/null 2>&1 || true; rm -rf "$pg_dir"; fi
   rm -rf "$results"
@@ -60,6 +69,7 @@ results=$(mktemp -d)
 trap cleanup EXIT
 start_postgres
 ensure_alertmanager
+ensure_aiosmtpd
 
 log "building"
 if ! dotnet build ChangeFlow.sln -c Release -nologo -v quiet -clp:ErrorsOnly; then

@@ -25,6 +25,8 @@ public static class Program
                 return Durable.RoundTripCommand.RunAsync(Durable.CommandOptions.Parse(args.Skip(1))).GetAwaiter().GetResult();
             case "timers":
                 return Durable.TimerLatenessCommand.RunAsync(Durable.CommandOptions.Parse(args.Skip(1))).GetAwaiter().GetResult();
+            case "mail":
+                return Mail.MailThroughputCommand.RunAsync(Durable.CommandOptions.Parse(args.Skip(1))).GetAwaiter().GetResult();
             case "memory":
                 return Durable.SuspendedMemoryCommand.RunAsync(Durable.CommandOptions.Parse(args.Skip(1))).GetAwaiter().GetResult();
             default:

@@ -71,4 +71,19 @@ public sealed record CalendarEvent
 
     /// <summary>When the event was last modified.</summary>
     public DateTimeOffset? LastModified { get; init; }
+
+    /// <summary>
+    /// Whether the event blocks its attendees' time (<c>TRANSP:OPAQUE</c>, a meeting) or only informs them
+    /// (<c>TRANSP:TRANSPARENT</c>, a maintenance window they need not attend).
+    /// </summary>
+    /// <value>The default is true.</value>
+    public bool Busy { get; init; } = true;
+
+    /// <summary>Whether attendees are expected to take part (<c>ROLE=REQ-PARTICIPANT</c>) or are told for information (<c>ROLE=NON-PARTICIPANT</c>).</summary>
+    /// <value>The default is true.</value>
+    public bool AttendeesParticipate { get; init; } = true;
+
+    /// <summary>Whether an invitation asks attendees to answer (<c>RSVP=TRUE</c>).</summary>
+    /// <value>The default is true.</value>
+    public bool ResponseRequested { get; init; } = true;
 }

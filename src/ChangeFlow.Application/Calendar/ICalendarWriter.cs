@@ -7,10 +7,21 @@ namespace ChangeFlow.Application.Calendar;
 /// Writes iCalendar (RFC 5545) text: CRLF line ends, lines folded at 75 octets without splitting a UTF-8 character,
 /// text values escaped, every instant in UTC so that no VTIMEZONE block is needed and every client agrees on it.
 /// </summary>
+/// <remarks>
+/// Invitations (RFC 5546 iTIP) use <see cref="CalendarMethod.Request"/> and <see cref="CalendarMethod.Cancel"/>: they
+/// need an ORGANIZER, and the same UID with a higher SEQUENCE for every revision, so a client updates or removes the
+/// entry it has instead of adding one. Times are written in UTC rather than with TZID and a VTIMEZONE: a change window
+/// is a pair of instants, a client shows them in its user's own zone either way, and a hand-written VTIMEZONE whose
+/// daylight-saving rules drift from the client's database is a classic source of entries an hour off.
+/// </remarks>
 public static class ICalendarWriter
 {
     /// <summary>The media type of the result.</summary>
     public const string MediaType = "text/calendar";
+
+    /// <summary>The content type of an attached invitation, e.g. <c>text/calendar; method=REQUEST; charset=utf-8</c> (RFC 6047).</summary>
+    public static string ContentTypeFor(CalendarMethod method) =>
+        $"{MediaType}; method={method.ToString().ToUpperInvariant()}; charset=utf-8";
 
     private const int MaxLineOctets = 75;
 
@@ -82,6 +93,11 @@ public static class ICalendarWriter
             throw new ArgumentException($"Event '{e.Uid}' ends at or before it starts.", nameof(e));
         }
 
+        if (method != CalendarMethod.Publish && e.Organizer is null)
+        {
+            throw new ArgumentException($"Event '{e.Uid}' is an invitation ({method}) and needs an organizer (RFC 5546).", nameof(e));
+        }
+
         Line(output, "BEGIN:VEVENT");
         Line(output, "UID:" + EscapeText(e.Uid));
         Line(output, "DTSTAMP:" + FormatUtc(stamp));
@@ -123,11 +139,12 @@ public static class ICalendarWriter
 
         foreach (var attendee in e.Attendees)
         {
-            var parameters = ";ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION" + (method == CalendarMethod.Request ? ";RSVP=TRUE" : string.Empty);
+            var parameters = (e.AttendeesParticipate ? ";ROLE=REQ-PARTICIPANT" : ";ROLE=NON-PARTICIPANT") + ";PARTSTAT=NEEDS-ACTION"
+                + (method == CalendarMethod.Request ? (e.ResponseRequested ? ";RSVP=TRUE" : ";RSVP=FALSE") : string.Empty);
             Line(output, "ATTENDEE" + NameParameter(attendee) + parameters + ":mailto:" + attendee.Email);
         }
 
-        Line(output, "TRANSP:OPAQUE");
+        Line(output, e.Busy ? "TRANSP:OPAQUE" : "TRANSP:TRANSPARENT");
         Line(output, "END:VEVENT");
     }
 

@@ -56,6 +56,9 @@ public sealed record ChangeRecord
     /// <summary>Progress of the rollback procedure's steps (ids <c>rb-1</c>, <c>rb-2</c>...).</summary>
     public IReadOnlyList<StepProgress> RollbackSteps { get; init; } = [];
 
+    /// <summary>What the change's notices were last scheduled against (revision, announced window, calendar sequences).</summary>
+    public Notifications.NoticeState Notices { get; init; } = Notifications.NoticeState.None;
+
     /// <summary>When the record was created.</summary>
     public DateTimeOffset CreatedAt { get; init; }
 

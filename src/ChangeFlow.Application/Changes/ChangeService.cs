@@ -2,19 +2,24 @@ using System.Text.Json.Nodes;
 using ChangeFlow.Application.Changes.Activities;
 using ChangeFlow.Application.Changes.Catalog;
 using ChangeFlow.Application.Common;
+using ChangeFlow.Application.Notifications;
 using ChangeFlow.Application.Security;
 using ChangeFlow.Application.Tasks;
 using ChangeFlow.Application.Workflows;
 using ChangeFlow.Domain.Changes;
 using ChangeFlow.Domain.Common;
+using ChangeFlow.Domain.Communication;
 using ChangeFlow.Engine.Execution;
 
 namespace ChangeFlow.Application.Changes;
 
 /// <summary>
-/// The change use cases: create, submit (route and start the workflow), report a step, validate, cancel. Every
-/// command names the state the caller expects and returns a typed result: Ok, NotFound, Invalid (with field paths),
-/// Conflict (stale state, 409) or Forbidden. The caller passes the acting user's id and roles.
+/// The change use cases: create, submit (route and start the workflow), report a step, validate, cancel, move the
+/// window, edit the communication plan. Every command names the state the caller expects and returns a typed
+/// result: Ok, NotFound, Invalid (with field paths), Conflict (stale state, 409) or Forbidden. The caller passes the
+/// acting user's id and roles. With a <see cref="NoticeScheduler"/> and an <see cref="IWriteCommitter"/>, commands
+/// that affect what stakeholders were told (cancel, move the window, edit the plan) commit the change and its
+/// notices in one transaction.
 /// </summary>
 public sealed class ChangeService
 {
@@ -27,9 +32,20 @@ public sealed class ChangeService
     private readonly ChangeCatalog _catalog;
     private readonly WorkflowRuntime _runtime;
     private readonly TimeProvider _time;
+    private readonly NoticeScheduler? _notices;
+    private readonly IWriteCommitter? _writes;
 
-    /// <summary>Creates the service.</summary>
-    public ChangeService(IChangeStore changes, ITimelineStore timeline, IHumanTaskStore tasks, IUserDirectory users, ChangeCatalog catalog, WorkflowRuntime runtime, TimeProvider time)
+    /// <summary>Creates the service; without <paramref name="notices"/> and <paramref name="writes"/> no notice is sent.</summary>
+    public ChangeService(
+        IChangeStore changes,
+        ITimelineStore timeline,
+        IHumanTaskStore tasks,
+        IUserDirectory users,
+        ChangeCatalog catalog,
+        WorkflowRuntime runtime,
+        TimeProvider time,
+        NoticeScheduler? notices = null,
+        IWriteCommitter? writes = null)
     {
         _changes = changes;
         _timeline = timeline;
@@ -38,6 +54,7 @@ public sealed class ChangeService
         _catalog = catalog;
         _runtime = runtime;
         _time = time;
+        (_notices, _writes) = notices is not null && writes is not null ? (notices, writes) : (null, null);
     }
 
     /// <summary>A change by number.</summary>
@@ -87,6 +104,12 @@ public sealed class ChangeService
         if (!string.IsNullOrWhiteSpace(templateId) && await _catalog.FindTemplateAsync(templateId, cancellationToken) is null)
         {
             errors.Add("templateId", ErrorCodes.Unknown, $"No standard-change template '{templateId}' is in the catalogue.");
+        }
+
+        if (_notices is not null)
+        {
+            // Attached files may be added to the data directory later; lists and templates must exist now.
+            errors.AddRange(await _notices.ValidatePlanAsync(dossier.CommunicationPlan, string.Empty, requireAttachments: false, cancellationToken));
         }
 
         if (errors.Count > 0)
@@ -337,6 +360,7 @@ public sealed class ChangeService
             var moved = record.Change.Transition(expectedState, ChangeState.Canceled, _time.GetUtcNow(), userId, note: reason);
             if (moved.IsApplied)
             {
+                refused = null;
                 return record with { Change = moved.Change };
             }
 
@@ -344,7 +368,7 @@ public sealed class ChangeService
                 ? CommandResult.Invalid<ChangeRecord>(moved.Errors)
                 : new CommandResult<ChangeRecord>(CommandStatus.Conflict, null, moved.Errors);
             return null;
-        }, cancellationToken);
+        }, cancellationToken, userId, next => _notices!.CancelAsync(next, reason, _time.GetUtcNow(), cancellationToken));
         if (refused is not null)
         {
             return refused;
@@ -377,6 +401,212 @@ public sealed class ChangeService
         }
 
         return CommandResult.Ok(changed);
+    }
+
+    /// <summary>
+    /// Moves the window of a change that is not yet being implemented, and everything planned around it by the same
+    /// amount (plan steps, the hard rollback decision point and communication rows at a fixed time or day follow the
+    /// start, the review follows the end). Once
+    /// the change is assessed, a move into a blackout or onto items another change holds is refused. A scheduled
+    /// change's pending notices are rescheduled in the same transaction (people already told get the new window and
+    /// an updated calendar entry), and its workflow's wait for the window follows the move.
+    /// </summary>
+    public async Task<CommandResult<ChangeRecord>> MoveWindowAsync(
+        string number, ChangeWindow window, ChangeState expectedState, string? reason, string userId, IReadOnlyCollection<string> roles, CancellationToken cancellationToken)
+    {
+        if (window is null)
+        {
+            return CommandResult.Invalid<ChangeRecord>("window", ErrorCodes.Required, "The new window is required.");
+        }
+
+        var windowErrors = window.Validate("window");
+        if (windowErrors.Count > 0)
+        {
+            return CommandResult.Invalid<ChangeRecord>(windowErrors);
+        }
+
+        var found = await FindAsync(number, cancellationToken);
+        if (found is not null && !(IsOwner(found, userId) && found.Change.State == ChangeState.New) && !HasAny(roles, Roles.ChangeManager, Roles.Admin))
+        {
+            return CommandResult.Forbidden<ChangeRecord>($"Only a change manager moves the window of {found.Number} once it is submitted (its requestor may while it is New).");
+        }
+
+        var validator = await ValidatorAsync(cancellationToken);
+        ChangeWindow? before = null;
+        CommandResult<ChangeRecord>? refused = null;
+        var result = await UpdateAsync(number, record =>
+        {
+            if (record.Change.State != expectedState)
+            {
+                return CommandResult.Conflict<ChangeRecord>("state", $"{record.Number} is {record.Change.State}, not {expectedState}.");
+            }
+
+            return record.Change.State is ChangeState.New or ChangeState.Assess or ChangeState.Authorize or ChangeState.Scheduled
+                ? null
+                : CommandResult.Conflict<ChangeRecord>("state", $"{record.Number} is {record.Change.State}; only a change not yet implemented has its window moved.");
+        },
+        record =>
+        {
+            refused = null;
+            before = record.Change.Window;
+            var moved = Shift(record.Change, window);
+            if (moved == record.Change)
+            {
+                return null;
+            }
+
+            var errors = record.Change.State == ChangeState.New
+                ? window.Validate("window")
+                : validator.Validate(moved);
+            if (errors.Count > 0)
+            {
+                refused = CommandResult.Invalid<ChangeRecord>(errors);
+                return null;
+            }
+
+            return record with { Change = moved };
+        },
+        cancellationToken,
+        userId,
+        next => next.Change.State == ChangeState.Scheduled && next.Notices.Revision > 0
+            ? _notices!.ScheduleAsync(next, _time.GetUtcNow(), cancellationToken)
+            : Task.FromResult(new NoticeBatch([], next.Notices, [])),
+        async next =>
+        {
+            if (next.Change.State == ChangeState.New)
+            {
+                return null;
+            }
+
+            var conflicts = await DetectConflicts.FindAsync(next, _changes, _catalog, cancellationToken);
+            return conflicts.Count == 0
+                ? null
+                : CommandResult.Invalid<ChangeRecord>([.. conflicts.Select(c => new DomainError("window", ErrorCodes.Conflict, $"The new window runs into {c}."))]);
+        });
+        if (refused is not null)
+        {
+            return refused;
+        }
+
+        if (!result.Result.IsOk || !result.Changed)
+        {
+            return result.Result;
+        }
+
+        var changed = result.Result.Value!;
+        await AddTimelineAsync(
+            changed.Number,
+            userId,
+            "window.moved",
+            $"Window moved from {before?.ToLocalString() ?? "none"} to {changed.Change.Window!.ToLocalString()}{(string.IsNullOrWhiteSpace(reason) ? "." : ": " + reason)}",
+            cancellationToken);
+        if (changed.Change.State == ChangeState.Scheduled && changed.WorkflowInstanceId is not null)
+        {
+            await _runtime.DeliverAsync(
+                new StimulusRequest(ChangeStimuli.WindowMoved, ChangeStimuli.ChangePayload(changed.Number), null, CorrelationId: changed.Number, Actor: userId),
+                cancellationToken);
+        }
+
+        return CommandResult.Ok((await _changes.FindAsync(changed.Change.Number, cancellationToken))!);
+    }
+
+    /// <summary>
+    /// Replaces the communication plan of a change whose outcome is not known yet. The rows are checked like a
+    /// dossier's, and their recipients, templates and attachments must exist. A scheduled (or implementing) change's
+    /// pending notices are rescheduled from the new plan in the same transaction; people a row already reached are
+    /// not told again.
+    /// </summary>
+    public async Task<CommandResult<ChangeRecord>> UpdateCommunicationPlanAsync(
+        string number, IReadOnlyList<CommunicationItem> plan, ChangeState expectedState, string userId, IReadOnlyCollection<string> roles, CancellationToken cancellationToken)
+    {
+        if (plan is null)
+        {
+            return CommandResult.Invalid<ChangeRecord>("communicationPlan", ErrorCodes.Required, "The communication plan is required (an empty list removes every row).");
+        }
+
+        var found = await FindAsync(number, cancellationToken);
+        if (found is not null && !IsOwner(found, userId) && !HasAny(roles, Roles.ChangeManager, Roles.Admin))
+        {
+            return CommandResult.Forbidden<ChangeRecord>($"Only the requestor of {found.Number} or a change manager edits its communication plan.");
+        }
+
+        var errors = new PathErrors();
+        var validator = await ValidatorAsync(cancellationToken);
+        errors.AddRange(validator.Validate(PlanHost with { CommunicationPlan = plan }).Where(e => e.Path.StartsWith("communicationPlan", StringComparison.Ordinal)));
+        if (_notices is not null)
+        {
+            errors.AddRange(await _notices.ValidatePlanAsync(plan, string.Empty, requireAttachments: true, cancellationToken));
+        }
+
+        if (errors.Count > 0)
+        {
+            return CommandResult.Invalid<ChangeRecord>(errors.ToList());
+        }
+
+        // Rows without an id keep the one they would have had, so notices already sent stay matched to them.
+        var rows = plan.Select((row, i) => row.Id is null ? row with { Id = CommunicationItem.DefaultId(i) } : row).ToList();
+        var result = await UpdateAsync(number, record =>
+        {
+            if (record.Change.State != expectedState)
+            {
+                return CommandResult.Conflict<ChangeRecord>("state", $"{record.Number} is {record.Change.State}, not {expectedState}.");
+            }
+
+            return record.Change.State is ChangeState.New or ChangeState.Assess or ChangeState.Authorize or ChangeState.Scheduled or ChangeState.Implement
+                ? null
+                : CommandResult.Conflict<ChangeRecord>("state", $"{record.Number} is {record.Change.State}; its communication plan is done.");
+        },
+        record => record with { Change = record.Change with { CommunicationPlan = rows } },
+        cancellationToken,
+        userId,
+        next => next.Change.State is ChangeState.Scheduled or ChangeState.Implement && next.Notices.Revision > 0
+            ? _notices!.ScheduleAsync(next, _time.GetUtcNow(), cancellationToken)
+            : Task.FromResult(new NoticeBatch([], next.Notices, [])));
+        if (!result.Result.IsOk || !result.Changed)
+        {
+            return result.Result;
+        }
+
+        var changed = result.Result.Value!;
+        await AddTimelineAsync(changed.Number, userId, "communication-plan.updated", $"Communication plan edited: {rows.Count} row(s).", cancellationToken);
+        return CommandResult.Ok((await _changes.FindAsync(changed.Change.Number, cancellationToken))!);
+    }
+
+    /// <summary>A change with nothing but a valid shape, to check plan rows alone with the dossier validator.</summary>
+    private static ChangeRequest PlanHost { get; } = new();
+
+    /// <summary><paramref name="change"/> with <paramref name="window"/>, and everything planned in the old window moved with it.</summary>
+    private static ChangeRequest Shift(ChangeRequest change, ChangeWindow window)
+    {
+        if (change.Window is not { } old)
+        {
+            return change with { Window = window };
+        }
+
+        var (startShift, endShift) = (window.Start - old.Start, window.End - old.End);
+        if (startShift == TimeSpan.Zero && endShift == TimeSpan.Zero && old.TimeZoneId == window.TimeZoneId)
+        {
+            return change;
+        }
+
+        // Rows at a fixed instant or on a fixed day were planned around the old window ("Thursday" before a Saturday
+        // night): they move with it, by the same time or the same number of local days.
+        var days = old.IsValid && window.IsValid ? window.Calendar.DateOf(window.Start).DayNumber - old.Calendar.DateOf(old.Start).DayNumber : 0;
+        return change with
+        {
+            Window = window,
+            CommunicationPlan = [.. change.CommunicationPlan.Select(row => row.When switch
+            {
+                NotificationTiming.AtInstant at => row with { When = NotificationTiming.At(at.Instant + startShift) },
+                NotificationTiming.OnLocalDate day => row with { When = NotificationTiming.During(day.Date.AddDays(days)) },
+                _ => row,
+            })],
+            ImplementationPlan = new ImplementationPlan([.. change.ImplementationPlan.Steps.Select(s => s with { PlannedAt = s.PlannedAt + startShift })]),
+            RollbackDecisionPoint = change.RollbackDecisionPoint + startShift,
+            PostImplementationReview = change.PostImplementationReview is { ScheduledAt: var at } review && at != default
+                ? review with { ScheduledAt = at + endShift }
+                : change.PostImplementationReview,
+        };
     }
 
     private async Task<StandardTemplate?> CheckStandardAsync(ChangeRecord record, PathErrors errors, CancellationToken cancellationToken)
@@ -421,7 +651,10 @@ public sealed class ChangeService
         string number,
         Func<ChangeRecord, CommandResult<ChangeRecord>?> check,
         Func<ChangeRecord, ChangeRecord?> change,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        string? actor = null,
+        Func<ChangeRecord, Task<NoticeBatch>>? notices = null,
+        Func<ChangeRecord, Task<CommandResult<ChangeRecord>?>>? verify = null)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -442,10 +675,29 @@ public sealed class ChangeService
                 return (CommandResult.Ok(record), false);
             }
 
+            if (verify is not null && await verify(updated) is { } unfit)
+            {
+                return (unfit, false);
+            }
+
             try
             {
                 var next = updated with { Version = record.Version + 1, UpdatedAt = _time.GetUtcNow() };
-                await _changes.UpdateAsync(next, record.Version, cancellationToken);
+                if (notices is not null && _notices is not null && _writes is not null)
+                {
+                    // The change and what it tells people commit together: a cancellation is never half sent.
+                    var batch = await notices(next);
+                    next = next with { Notices = batch.State };
+                    var now = _time.GetUtcNow();
+                    List<IRunWrite> writes = [new ChangeWrite(next, record.Version), .. batch.Writes];
+                    writes.AddRange(batch.Log.Select(line => new TimelineWrite(new TimelineEntry(TimelineIds.Next(now), next.Number, now, actor ?? ChangeActivity.SystemActor, line.Action, line.Summary))));
+                    await _writes.CommitAsync(writes, cancellationToken);
+                }
+                else
+                {
+                    await _changes.UpdateAsync(next, record.Version, cancellationToken);
+                }
+
                 return (CommandResult.Ok(next), true);
             }
             catch (ConcurrencyConflictException) when (attempt < MaxAttempts)

@@ -28,10 +28,16 @@ public static class ChangeStimuli
     /// <summary>The implementation was validated. Payload <c>{"change"}</c>; input <c>{"by", "note"}</c>.</summary>
     public const string Validated = "ChangeFlow.Validated";
 
+    /// <summary>
+    /// The change's window moved. Payload <c>{"change"}</c>; no input: the new window is already stored, and the
+    /// activity waiting for the window re-arms its timer on it.
+    /// </summary>
+    public const string WindowMoved = "ChangeFlow.WindowMoved";
+
     /// <summary>The payload of <see cref="HumanTask"/> stimuli and bookmarks.</summary>
     public static JsonObject TaskPayload(string groupId) => new() { ["groupId"] = groupId };
 
-    /// <summary>The payload of <see cref="StepReport"/>, <see cref="RollbackStepReport"/> and <see cref="Validated"/>.</summary>
+    /// <summary>The payload of <see cref="StepReport"/>, <see cref="RollbackStepReport"/>, <see cref="Validated"/> and <see cref="WindowMoved"/>.</summary>
     public static JsonObject ChangePayload(string changeNumber) => new() { ["change"] = changeNumber };
 
     /// <summary>The input of a <see cref="HumanTask"/> stimulus.</summary>

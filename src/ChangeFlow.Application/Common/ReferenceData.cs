@@ -38,6 +38,9 @@ public static class ReferenceKinds
 
     /// <summary>The incident management settings (one document, id <c>default</c>).</summary>
     public const string IncidentSettings = "incident-settings";
+
+    /// <summary>A named list of people notices can be addressed to (<c>list:&lt;id&gt;</c> in a communication plan).</summary>
+    public const string DistributionList = "distribution-list";
 }
 
 /// <summary>Stores reference documents.</summary>

@@ -31,6 +31,20 @@ public sealed class TemplateException : Exception
         Template = template;
     }
 
+    /// <summary>Creates the exception for one part of a template, at a line when it is known.</summary>
+    /// <param name="template">The template's name.</param>
+    /// <param name="part">The part: <c>subject</c>, <c>html</c> or <c>text</c>.</param>
+    /// <param name="line">The 1-based line of the problem, when the parser or renderer says.</param>
+    /// <param name="message">What is wrong, for the operator who edits the file.</param>
+    /// <param name="inner">The underlying error.</param>
+    public TemplateException(string template, string part, int? line, string message, Exception? inner = null)
+        : base(message, inner)
+    {
+        Template = template;
+        Part = part;
+        Line = line;
+    }
+
     /// <summary>Creates the exception without a template name.</summary>
     public TemplateException()
     {
@@ -53,4 +67,10 @@ public sealed class TemplateException : Exception
 
     /// <summary>The template's name.</summary>
     public string Template { get; }
+
+    /// <summary>The part (<c>subject</c>, <c>html</c>, <c>text</c>), when the problem is in one.</summary>
+    public string? Part { get; }
+
+    /// <summary>The 1-based line in that part, when known.</summary>
+    public int? Line { get; }
 }

@@ -27,6 +27,12 @@ public sealed record UserRecord
     /// <summary>False once deactivated: no sign-in, tokens refused, no new tasks.</summary>
     public bool IsActive { get; init; } = true;
 
+    /// <summary>The IANA zone the user reads times in, or null (notices then use the change window's zone).</summary>
+    public string? TimeZoneId { get; init; }
+
+    /// <summary>The culture tag of the user's notices, or null (the notices' default culture).</summary>
+    public string? Culture { get; init; }
+
     /// <summary>Failed password sign-ins since the last successful one.</summary>
     public int FailedSignIns { get; init; }
 
@@ -43,7 +49,7 @@ public sealed record UserRecord
     public long Version { get; init; }
 
     /// <summary>The view other features get.</summary>
-    public UserInfo ToInfo() => new(Id, Email, DisplayName, Roles, Groups, IsActive);
+    public UserInfo ToInfo() => new(Id, Email, DisplayName, Roles, Groups, IsActive) { TimeZoneId = TimeZoneId, Culture = Culture };
 }
 
 /// <summary>What a list of users is filtered by.</summary>

@@ -13,7 +13,9 @@ namespace ChangeFlow.Application.Security;
 /// <param name="Groups">Assignment group slugs such as <c>lims-team</c>.</param>
 /// <param name="Password">A password, or null for a user who uses API tokens only (or gets one set later).</param>
 /// <param name="IsActive">Whether the user may sign in; defaults to true.</param>
-public sealed record NewUser(string? Email, string? DisplayName = null, IReadOnlyList<string>? Roles = null, IReadOnlyList<string>? Groups = null, string? Password = null, bool? IsActive = null);
+/// <param name="TimeZoneId">The IANA zone the user reads times in (e.g. <c>Africa/Dakar</c>); notices show windows in it.</param>
+/// <param name="Culture">The culture tag of the user's notices (<c>en-GB</c>, <c>fr-SN</c>).</param>
+public sealed record NewUser(string? Email, string? DisplayName = null, IReadOnlyList<string>? Roles = null, IReadOnlyList<string>? Groups = null, string? Password = null, bool? IsActive = null, string? TimeZoneId = null, string? Culture = null);
 
 /// <summary>Changes to a user; null fields stay as they are.</summary>
 /// <param name="DisplayName">A new display name.</param>
@@ -22,7 +24,9 @@ public sealed record NewUser(string? Email, string? DisplayName = null, IReadOnl
 /// <param name="IsActive">Activate or deactivate.</param>
 /// <param name="Password">A new password (an administrator's reset).</param>
 /// <param name="ExpectedVersion">The version the caller last saw; a different stored version is a conflict.</param>
-public sealed record UserChanges(string? DisplayName = null, IReadOnlyList<string>? Roles = null, IReadOnlyList<string>? Groups = null, bool? IsActive = null, string? Password = null, long? ExpectedVersion = null);
+/// <param name="TimeZoneId">A new IANA zone; an empty text clears it.</param>
+/// <param name="Culture">A new culture tag; an empty text clears it.</param>
+public sealed record UserChanges(string? DisplayName = null, IReadOnlyList<string>? Roles = null, IReadOnlyList<string>? Groups = null, bool? IsActive = null, string? Password = null, long? ExpectedVersion = null, string? TimeZoneId = null, string? Culture = null);
 
 /// <summary>A token just issued: the only moment its secret is known.</summary>
 /// <param name="Token">The stored token.</param>
@@ -110,6 +114,8 @@ public sealed partial class UserService
         var displayName = ValidateDisplayName(request.DisplayName, "displayName", errors);
         var roles = ValidateRoles(request.Roles, "roles", errors);
         var groups = ValidateGroups(request.Groups, "groups", errors);
+        var zone = ValidateZone(request.TimeZoneId, "timeZoneId", errors);
+        var culture = ValidateCulture(request.Culture, "culture", errors);
         if (request.Password is not null)
         {
             ValidatePassword(request.Password, "password", errors);
@@ -136,6 +142,8 @@ public sealed partial class UserService
             PasswordHash = request.Password is null ? null : PasswordHasher.Hash(request.Password, _options.PasswordIterations),
             Roles = roles,
             Groups = groups,
+            TimeZoneId = zone,
+            Culture = culture,
             IsActive = request.IsActive ?? true,
             CreatedAt = now,
             UpdatedAt = now,
@@ -169,6 +177,8 @@ public sealed partial class UserService
         var displayName = changes.DisplayName is null ? user.DisplayName : ValidateDisplayName(changes.DisplayName, "displayName", errors);
         var roles = changes.Roles is null ? user.Roles : ValidateRoles(changes.Roles, "roles", errors);
         var groups = changes.Groups is null ? user.Groups : ValidateGroups(changes.Groups, "groups", errors);
+        var zone = changes.TimeZoneId is null ? user.TimeZoneId : ValidateZone(changes.TimeZoneId, "timeZoneId", errors);
+        var culture = changes.Culture is null ? user.Culture : ValidateCulture(changes.Culture, "culture", errors);
         if (changes.Password is not null)
         {
             ValidatePassword(changes.Password, "password", errors);
@@ -195,6 +205,8 @@ public sealed partial class UserService
             DisplayName = displayName ?? user.DisplayName,
             Roles = roles,
             Groups = groups,
+            TimeZoneId = zone,
+            Culture = culture,
             IsActive = isActive,
             PasswordHash = changes.Password is null ? user.PasswordHash : PasswordHasher.Hash(changes.Password, _options.PasswordIterations),
             FailedSignIns = changes.Password is null ? user.FailedSignIns : 0,
@@ -582,6 +594,36 @@ public sealed partial class UserService
         }
 
         return [.. found];
+    }
+
+    /// <summary>A known IANA zone id, or null for blank (not set).</summary>
+    private static string? ValidateZone(string? zone, string path, List<DomainError> errors)
+    {
+        if (string.IsNullOrWhiteSpace(zone))
+        {
+            return null;
+        }
+
+        var found = Domain.Time.ZoneCalendar.Find(zone.Trim(), path);
+        errors.AddRange(found.Errors);
+        return found.IsSuccess ? found.Value.Id : null;
+    }
+
+    /// <summary>A supported culture tag, or null for blank (not set).</summary>
+    private static string? ValidateCulture(string? culture, string path, List<DomainError> errors)
+    {
+        if (string.IsNullOrWhiteSpace(culture))
+        {
+            return null;
+        }
+
+        if (!Notifications.NoticeCultures.IsSupported(culture.Trim()))
+        {
+            errors.Add(new DomainError(path, ErrorCodes.Invalid, Notifications.NoticeCultures.Describe(culture)));
+            return null;
+        }
+
+        return culture.Trim();
     }
 
     private void ValidatePassword(string? password, string path, List<DomainError> errors)

@@ -21,7 +21,14 @@ public static class Roles
 /// <param name="Roles">The roles held (see <see cref="Roles"/>).</param>
 /// <param name="IsActive">False once deactivated: no sign-in, no new tasks.</param>
 /// <param name="Groups">Assignment groups (e.g. <c>lims-team</c>, <c>service-desk-l2</c>) tasks can be routed to.</param>
-public sealed record UserInfo(string Id, string Email, string DisplayName, IReadOnlyList<string> Roles, IReadOnlyList<string> Groups, bool IsActive);
+public sealed record UserInfo(string Id, string Email, string DisplayName, IReadOnlyList<string> Roles, IReadOnlyList<string> Groups, bool IsActive)
+{
+    /// <summary>The IANA zone the user reads times in (notices show windows in it); null when not set.</summary>
+    public string? TimeZoneId { get; init; }
+
+    /// <summary>The culture tag of the user's notices (<c>en-GB</c>, <c>fr-SN</c>); null when not set.</summary>
+    public string? Culture { get; init; }
+}
 
 /// <summary>Looks users up for task assignment and display.</summary>
 public interface IUserDirectory

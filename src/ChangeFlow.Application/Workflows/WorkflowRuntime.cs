@@ -445,6 +445,12 @@ public sealed partial class WorkflowRuntime
         // Failures here are repaired by the sweep: the committed bookmark table says what must fire.
         try
         {
+            // Messages committed by the run go out now rather than at the outbox's next poll.
+            if (effects.Emails.Count > 0 || effects.Session.Writes.Any(w => w is Notifications.OutboxWrite))
+            {
+                (_services?.GetService(typeof(Notifications.IOutboxSignal)) as Notifications.IOutboxSignal)?.MessagesQueued();
+            }
+
             foreach (var timer in effects.Unscheduled)
             {
                 if (jobIds.TryGetValue(timer.BookmarkId, out var jobId) && jobId is not null

@@ -343,10 +343,47 @@ public sealed class ChangeRequestValidator
     private static void ValidateCommunication(ErrorList errors, IReadOnlyList<CommunicationItem>? plan)
     {
         plan ??= [];
+        var ids = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < plan.Count; i++)
         {
             var path = ErrorList.Index("communicationPlan", i);
             var item = plan[i];
+            var id = item.Id ?? CommunicationItem.DefaultId(i);
+            if (item.Id is not null && !IsWellFormedRowId(item.Id))
+            {
+                errors.Add(ErrorList.Member(path, "id"), ErrorCodes.Invalid, $"'{item.Id}' is not a row id: 1 to {CommunicationItem.MaxIdLength} letters, digits, '-', '_' or '.'.");
+            }
+            else if (!ids.Add(id))
+            {
+                errors.Add(ErrorList.Member(path, "id"), ErrorCodes.Duplicate, $"Another row has the id '{id}'.");
+            }
+
+            var recipients = item.Recipients ?? [];
+            if (recipients.Count > CommunicationItem.MaxRecipients)
+            {
+                errors.Add(ErrorList.Member(path, "recipients"), ErrorCodes.OutOfRange, $"A row names at most {CommunicationItem.MaxRecipients} recipient specs; use a distribution list.");
+            }
+
+            errors.RequireTextItems(ErrorList.Member(path, "recipients"), recipients, "A recipient spec", unique: true);
+            if (item.Template is { } template && !IsWellFormedTemplateName(template))
+            {
+                errors.Add(ErrorList.Member(path, "template"), ErrorCodes.Invalid, $"'{template}' is not a template name (lower-case letters and digits in words joined by '-', e.g. maintenance-notice).");
+            }
+
+            var attachments = item.Attachments ?? [];
+            if (attachments.Count > CommunicationItem.MaxAttachments)
+            {
+                errors.Add(ErrorList.Member(path, "attachments"), ErrorCodes.OutOfRange, $"A row attaches at most {CommunicationItem.MaxAttachments} files.");
+            }
+
+            for (var a = 0; a < attachments.Count; a++)
+            {
+                if (!IsSafeFileName(attachments[a]))
+                {
+                    errors.Add(ErrorList.Index(ErrorList.Member(path, "attachments"), a), ErrorCodes.Invalid, $"'{attachments[a]}' is not a file name (no folders; letters, digits, spaces, '-', '_' and '.').");
+                }
+            }
+
             errors.RequireText(ErrorList.Member(path, "audience"), item.Audience, "The audience");
             errors.RequireText(ErrorList.Member(path, "message"), item.Message, "The message");
             if (item.When is null)
@@ -365,6 +402,17 @@ public sealed class ChangeRequestValidator
             }
         }
     }
+
+    private static bool IsWellFormedRowId(string id) =>
+        id.Length is > 0 and <= CommunicationItem.MaxIdLength && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.');
+
+    private static bool IsWellFormedTemplateName(string name) =>
+        name.Length is > 0 and <= 64 && name[0] != '-' && name[^1] != '-' && !name.Contains("--", StringComparison.Ordinal)
+        && name.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-');
+
+    private static bool IsSafeFileName(string? name) =>
+        !string.IsNullOrWhiteSpace(name) && name.Length <= 200 && name.Trim() == name && name[0] != '.'
+        && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or ' ');
 
     private static void ValidateReview(ErrorList errors, PostImplementationReview? review, ChangeWindow? window, bool required)
     {

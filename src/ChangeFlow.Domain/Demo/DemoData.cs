@@ -25,6 +25,9 @@ public static class DemoData
     /// <summary>The application owner: the Director of Laboratory Services.</summary>
     public static Person ApplicationOwner { get; } = new("lab-services-director", "Director of Laboratory Services");
 
+    /// <summary>The file the lab managers' briefing attaches: the v4.0 quick reference card.</summary>
+    public const string QuickReferenceCard = "lims-v4-quick-reference.pdf";
+
     /// <summary>The RFC's number.</summary>
     public static ChangeNumber Rfc2026014Number { get; } = ChangeNumber.Create(2026, 14).Value;
 
@@ -190,22 +193,39 @@ public static class DemoData
             "All LIMS users",
             "Scheduled maintenance — LIMS unavailable Saturday 22:00 → Sunday 06:00",
             NotificationTiming.Relative(WindowEdge.Start, TimeSpan.FromHours(-32)),
-            [CommunicationChannel.Email, CommunicationChannel.InAppBanner]),
+            [CommunicationChannel.Email, CommunicationChannel.InAppBanner])
+        {
+            Id = "lims-users",
+            Recipients = ["service:lims"],
+        },
         new(
             "Lab managers",
             "Upgrade rationale, v4.0 UI changes, quick reference card attached",
             NotificationTiming.Relative(WindowEdge.Start, TimeSpan.FromHours(-32)),
-            []),
+            [])
+        {
+            Id = "lab-managers",
+            Recipients = ["list:lab-managers"],
+            Attachments = [QuickReferenceCard],
+        },
         new(
             "Surveillance team",
             "API changes summary, integration test results, standby request for Sunday 00:30",
             NotificationTiming.During(new DateOnly(2026, 5, 21)),
-            [CommunicationChannel.DirectMessage, CommunicationChannel.Ticket]),
+            [CommunicationChannel.DirectMessage, CommunicationChannel.Ticket])
+        {
+            Id = "surveillance-team",
+            Recipients = ["list:surveillance-team"],
+        },
         new(
             "All stakeholders",
             "Outcome (success or rollback) + next steps",
             NotificationTiming.WhenOutcomeKnown(),
-            []),
+            [])
+        {
+            Id = "outcome",
+            Recipients = ["stakeholders"],
+        },
     ];
 
     private static PostImplementationReview Review() => new()

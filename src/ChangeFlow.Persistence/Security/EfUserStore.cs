@@ -110,6 +110,8 @@ public sealed class EfUserStore : IUserStore, IUserDirectory
                     .SetProperty(u => u.Roles, e.Roles)
                     .SetProperty(u => u.Groups, e.Groups)
                     .SetProperty(u => u.IsActive, e.IsActive)
+                    .SetProperty(u => u.TimeZoneId, e.TimeZoneId)
+                    .SetProperty(u => u.Culture, e.Culture)
                     .SetProperty(u => u.FailedSignIns, e.FailedSignIns)
                     .SetProperty(u => u.LockedUntil, e.LockedUntil)
                     .SetProperty(u => u.UpdatedAt, e.UpdatedAt)
@@ -159,6 +161,8 @@ public sealed class EfUserStore : IUserStore, IUserDirectory
         Roles = Join(u.Roles),
         Groups = Join(u.Groups),
         IsActive = u.IsActive,
+        TimeZoneId = u.TimeZoneId,
+        Culture = u.Culture,
         FailedSignIns = u.FailedSignIns,
         LockedUntil = Instants.ToUtc(u.LockedUntil),
         CreatedAt = Instants.ToUtc(u.CreatedAt),
@@ -176,6 +180,8 @@ public sealed class EfUserStore : IUserStore, IUserDirectory
         Roles = Split(e.Roles),
         Groups = Split(e.Groups),
         IsActive = e.IsActive,
+        TimeZoneId = e.TimeZoneId,
+        Culture = e.Culture,
         FailedSignIns = e.FailedSignIns,
         LockedUntil = Instants.FromUtc(e.LockedUntil),
         CreatedAt = Instants.FromUtc(e.CreatedAt),

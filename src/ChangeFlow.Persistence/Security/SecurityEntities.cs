@@ -25,6 +25,12 @@ public sealed class UserEntity
 
     public bool IsActive { get; set; }
 
+    /// <summary>The IANA zone the user reads notices in, or null.</summary>
+    public string? TimeZoneId { get; set; }
+
+    /// <summary>The culture tag of the user's notices, or null.</summary>
+    public string? Culture { get; set; }
+
     public int FailedSignIns { get; set; }
 
     public DateTime? LockedUntil { get; set; }
@@ -51,6 +57,8 @@ internal sealed class UserEntityConfiguration : IEntityTypeConfiguration<UserEnt
         e.Property(x => x.PasswordHash).HasMaxLength(200);
         e.Property(x => x.Roles).HasMaxLength(200);
         e.Property(x => x.Groups).HasMaxLength(4000);
+        e.Property(x => x.TimeZoneId).HasMaxLength(64);
+        e.Property(x => x.Culture).HasMaxLength(16);
         e.Property(x => x.Version).IsConcurrencyToken();
         e.HasIndex(x => x.NormalizedEmail).IsUnique();
     }

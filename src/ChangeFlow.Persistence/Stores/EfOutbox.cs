@@ -12,11 +12,16 @@ public sealed class EfOutbox : IOutbox
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private readonly IDbContextFactory<ChangeFlowDbContext> _factory;
     private readonly TimeProvider _time;
+    private readonly IOutboxSignal? _signal;
 
-    public EfOutbox(IDbContextFactory<ChangeFlowDbContext> factory, TimeProvider time)
+    /// <param name="factory">The database.</param>
+    /// <param name="time">The clock of queued messages.</param>
+    /// <param name="signal">Told when a message was queued, so that this node sends it without waiting for a poll.</param>
+    public EfOutbox(IDbContextFactory<ChangeFlowDbContext> factory, TimeProvider time, IOutboxSignal? signal = null)
     {
         _factory = factory;
         _time = time;
+        _signal = signal;
     }
 
     /// <inheritdoc />
@@ -33,6 +38,7 @@ public sealed class EfOutbox : IOutbox
         try
         {
             await db.SaveChangesAsync(cancellationToken);
+            _signal?.MessagesQueued();
             return true;
         }
         catch (DbUpdateException) when (message.IdempotencyKey is not null)

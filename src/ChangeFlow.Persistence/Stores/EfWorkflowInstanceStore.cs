@@ -20,11 +20,13 @@ public sealed class EfWorkflowInstanceStore : IWorkflowInstanceStore
 
     private readonly IDbContextFactory<ChangeFlowDbContext> _factory;
     private readonly RunWriteHandlers _handlers;
+    private readonly GroupCommit _groupCommit;
 
     public EfWorkflowInstanceStore(IDbContextFactory<ChangeFlowDbContext> factory, IEnumerable<IRunWriteHandler>? handlers = null)
     {
         _factory = factory;
         _handlers = new RunWriteHandlers(handlers ?? []);
+        _groupCommit = new GroupCommit(this);
     }
 
     public async Task<InstanceSnapshot?> LoadAsync(string instanceId, CancellationToken cancellationToken)
@@ -66,8 +68,26 @@ public sealed class EfWorkflowInstanceStore : IWorkflowInstanceStore
         }
 
         await using var db = await _factory.CreateDbContextAsync(cancellationToken);
-        using var turn = await WriteGate.EnterAsync(db, cancellationToken);
+        if (WriteGate.IsGated(db))
+        {
+            return await _groupCommit.CommitAsync(db, commit, stateJson, cancellationToken);
+        }
+
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var version = await ApplyAsync(db, commit, stateJson, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        journal.Clear();
+        return version;
+    }
+
+    /// <summary>
+    /// Writes one run's commit on <paramref name="db"/>'s open transaction (a stale version throws
+    /// <see cref="ConcurrencyConflictException"/>) and returns the instance's new version.
+    /// </summary>
+    internal async Task<long> ApplyAsync(ChangeFlowDbContext db, InstanceCommit commit, string stateJson, CancellationToken cancellationToken)
+    {
+        var state = commit.State;
+        var journal = state.Journal;
         var sql = new ModelSql(db);
         var version = (commit.ExpectedVersion ?? 0) + 1;
         var previousIncidents = 0;
@@ -227,8 +247,6 @@ public sealed class EfWorkflowInstanceStore : IWorkflowInstanceStore
             }
         }
 
-        await transaction.CommitAsync(cancellationToken);
-        journal.Clear();
         return version;
     }
 

@@ -15,10 +15,13 @@ internal static class WriteGate
 
     private static readonly ConcurrentDictionary<string, SemaphoreSlim> Gates = new(StringComparer.Ordinal);
 
+    /// <summary>Whether writers to <paramref name="db"/>'s database take turns (SQLite).</summary>
+    public static bool IsGated(DbContext db) => string.Equals(db.Database.ProviderName, SqliteProvider, StringComparison.Ordinal);
+
     /// <summary>Waits for the database's write turn; dispose the result to pass it on.</summary>
     public static async ValueTask<Turn> EnterAsync(DbContext db, CancellationToken cancellationToken)
     {
-        if (!string.Equals(db.Database.ProviderName, SqliteProvider, StringComparison.Ordinal))
+        if (!IsGated(db))
         {
             return default;
         }

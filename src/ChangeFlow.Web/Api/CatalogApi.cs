@@ -25,6 +25,7 @@ public static class CatalogApi
         ["configuration-items"] = ReferenceKinds.ConfigurationItem,
         ["services"] = ReferenceKinds.Service,
         ["blackouts"] = ReferenceKinds.Blackout,
+        ["distribution-lists"] = ReferenceKinds.DistributionList,
     };
 
     /// <summary>Maps the endpoints.</summary>
@@ -35,7 +36,7 @@ public static class CatalogApi
             KindsBySegment.TryGetValue(kind, out var k)
                 ? (IResult)TypedResults.Ok((await store.ListAsync(k, ct)).Select(View))
                 : UnknownKind(kind))
-            .WithSummary("Lists a kind: cab-boards, standard-templates, configuration-items, services, blackouts.");
+            .WithSummary("Lists a kind: cab-boards, standard-templates, configuration-items, services, blackouts, distribution-lists.");
         group.MapGet("/{kind}/{id}", async (string kind, string id, IReferenceStore store, CancellationToken ct) =>
         {
             if (!KindsBySegment.TryGetValue(kind, out var k))

@@ -319,7 +319,8 @@ public static class ChangesApi
         return Results.Text(text, ICalendarWriter.MediaType + "; charset=utf-8");
     }
 
-    private static IResult Ok(ChangeRecord record) =>
+    /// <summary>A change as a 200 answer with its version as ETag.</summary>
+    internal static IResult Ok(ChangeRecord record) =>
         ApiResults.WithVersion(Results.Json(View(record), DossierJson.StorageOptions), record.Version);
 
     /// <summary>

@@ -19,7 +19,7 @@ public static class UsersApi
                 return (IResult)problem;
             }
 
-            var result = await users.CreateAsync(new NewUser(body!.Email, body.DisplayName, body.Roles, body.Groups, body.Password, body.IsActive), context.RequestAborted);
+            var result = await users.CreateAsync(new NewUser(body!.Email, body.DisplayName, body.Roles, body.Groups, body.Password, body.IsActive, body.TimeZoneId, body.Culture), context.RequestAborted);
             return result.IsSuccess
                 ? TypedResults.Created($"/api/users/{result.Value.Id}", UserJson.From(result.Value))
                 : JsonBody.Problem(result.Errors);
@@ -94,11 +94,11 @@ public static class UsersApi
 
             var result = await users.UpdateAsync(
                 Resolve(id, context),
-                new UserChanges(body!.DisplayName, body.Roles, body.Groups, body.IsActive, body.Password, body.Version),
+                new UserChanges(body!.DisplayName, body.Roles, body.Groups, body.IsActive, body.Password, body.Version, body.TimeZoneId, body.Culture),
                 context.RequestAborted);
             return result.IsSuccess ? TypedResults.Ok(UserJson.From(result.Value)) : JsonBody.Problem(result.Errors);
         }).RequireAuthorization(Policies.Admin)
-            .WithSummary("Changes display name, roles, groups, active flag or password (reset); give version to refuse a stale edit (409).");
+            .WithSummary("Changes display name, roles, groups, active flag, time zone and culture of notices, or password (reset); give version to refuse a stale edit (409).");
 
         group.MapPost("/{id}/tokens", async (string id, HttpContext context, UserService users) =>
         {
@@ -169,11 +169,11 @@ public static class UsersApi
 
 /// <summary>A new user.</summary>
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
-public sealed record CreateUserBody(string? Email, string? DisplayName, List<string>? Roles, List<string>? Groups, string? Password, bool? IsActive);
+public sealed record CreateUserBody(string? Email, string? DisplayName, List<string>? Roles, List<string>? Groups, string? Password, bool? IsActive, string? TimeZoneId = null, string? Culture = null);
 
 /// <summary>Changes to a user; absent members stay as they are.</summary>
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
-public sealed record UpdateUserBody(string? DisplayName, List<string>? Roles, List<string>? Groups, bool? IsActive, string? Password, long? Version);
+public sealed record UpdateUserBody(string? DisplayName, List<string>? Roles, List<string>? Groups, bool? IsActive, string? Password, long? Version, string? TimeZoneId = null, string? Culture = null);
 
 /// <summary>A password change by the user themself.</summary>
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
@@ -184,12 +184,12 @@ public sealed record ChangePasswordBody(string? CurrentPassword, string? NewPass
 public sealed record IssueTokenBody(string? Name, DateTimeOffset? ExpiresAt);
 
 /// <summary>A user as the API shows it (no password hash).</summary>
-public sealed record UserJson(string Id, string Email, string DisplayName, IReadOnlyList<string> Roles, IReadOnlyList<string> Groups, bool IsActive, bool HasPassword, DateTimeOffset? LockedUntil, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, long Version)
+public sealed record UserJson(string Id, string Email, string DisplayName, IReadOnlyList<string> Roles, IReadOnlyList<string> Groups, bool IsActive, bool HasPassword, DateTimeOffset? LockedUntil, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, long Version, string? TimeZoneId = null, string? Culture = null)
 {
     public static UserJson From(UserRecord u)
     {
         ArgumentNullException.ThrowIfNull(u);
-        return new(u.Id, u.Email, u.DisplayName, u.Roles, u.Groups, u.IsActive, u.PasswordHash is not null, u.LockedUntil, u.CreatedAt, u.UpdatedAt, u.Version);
+        return new(u.Id, u.Email, u.DisplayName, u.Roles, u.Groups, u.IsActive, u.PasswordHash is not null, u.LockedUntil, u.CreatedAt, u.UpdatedAt, u.Version, u.TimeZoneId, u.Culture);
     }
 }
 

@@ -88,7 +88,7 @@ public static class ChangeFlowHost
         // or bearer token, so it shows everything but grants nothing.
         app.MapScalarApiReference("/api-reference", o => o.WithTitle("ChangeFlow API")).AllowAnonymous();
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") }).AllowAnonymous();
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready"), ResponseWriter = HealthResponses.WriteJsonAsync }).AllowAnonymous();
         if (app.Services.GetRequiredService<IOptions<JobServerOptions>>().Value.Dashboard)
         {
             // Hangfire's own filters are replaced by the Admin policy (cookie or bearer sign-in), which works from any address.
@@ -108,5 +108,7 @@ public static class ChangeFlowHost
         app.MapIncidentConfigApi();
         app.MapMetricsApi();
         app.MapAlertsApi();
+        app.MapOutboxApi();
+        app.MapNoticesApi();
     }
 }

@@ -71,7 +71,9 @@ public static class ChangeFlowServices
             sp.GetRequiredService<Application.Security.IUserDirectory>(),
             sp.GetRequiredService<ChangeCatalog>(),
             sp.GetRequiredService<WorkflowRuntime>(),
-            sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetService<Application.Notifications.NoticeScheduler>(),
+            sp.GetService<IWriteCommitter>()));
         services.AddSingleton(sp => new TaskService(
             sp.GetRequiredService<IHumanTaskStore>(),
             sp.GetRequiredService<Application.Security.IUserDirectory>(),
@@ -181,6 +183,8 @@ public static class ChangeFlowServices
         }
 
         services.AddChangeFlowSecurity(configuration);
+        services.AddChangeFlowMail(configuration, dataDirectory, options.NodeName);
+        services.AddChangeFlowNotices(configuration, dataDirectory);
         services.AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>("database", tags: ["ready"])
             .AddCheck<JobStorageHealthCheck>("hangfire", tags: ["ready"]);

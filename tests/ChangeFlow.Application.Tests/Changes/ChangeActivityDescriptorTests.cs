@@ -16,7 +16,7 @@ public sealed class ChangeActivityDescriptorTests
         var ours = ActivityRegistry.CreateDefault().AddChangeEnablement().Descriptors.Where(d => d.Namespace == "ChangeFlow").ToList();
 
         Assert.Equal(
-            ["AwaitCheckpoints", "AwaitWindow", "CreateImprovementItems", "DetectConflicts", "HumanTask", "PerformRollback", "RequestApproval", "RollbackDecisionPoint", "ScheduleOnCabAgenda", "SchedulePir", "SetChangeState"],
+            ["AwaitCheckpoints", "AwaitWindow", "CreateImprovementItems", "DetectConflicts", "HumanTask", "Notify", "PerformRollback", "RequestApproval", "RollbackDecisionPoint", "ScheduleOnCabAgenda", "SchedulePir", "SetChangeState"],
             ours.Select(d => d.TypeName["ChangeFlow.".Length..]).Order(StringComparer.Ordinal));
         Assert.All(ours, d =>
         {

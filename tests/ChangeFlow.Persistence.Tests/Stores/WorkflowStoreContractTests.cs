@@ -270,6 +270,47 @@ public abstract class WorkflowStoreContractTests
     }
 
     [Fact]
+    public async Task CommitAsync_CommitsExactlyOneOfEachRace_AndEveryUncontestedCommit_WhenManyRunsCommitAtOnce()
+    {
+        // On SQLite the commits below are written in groups (one transaction, a savepoint each); on PostgreSQL each has
+        // its own transaction. Either way the losers of a race, and only they, fail, and they leave nothing behind.
+        var states = Enumerable.Range(0, 24).Select(_ => NewState()).ToList();
+        foreach (var state in states)
+        {
+            Journal(state, JournalEventKind.Suspended, "wait");
+        }
+
+        await Task.WhenAll(states.Select(s => Task.Run(() => Instances.CommitAsync(new InstanceCommit { State = s }, Ct))));
+        // Every runner reads version 1 before any of them commits.
+        var runs = new List<(string InstanceId, string Runner, InstanceSnapshot Loaded)>();
+        foreach (var state in states)
+        {
+            for (var runner = 0; runner < 3; runner++)
+            {
+                var loaded = (await Instances.LoadAsync(state.Id, Ct))!;
+                var name = "runner-" + runner;
+                loaded.State.Variables["Winner"] = name;
+                Journal(loaded.State, JournalEventKind.Completed, name);
+                runs.Add((state.Id, name, loaded));
+            }
+        }
+
+        var attempts = runs.ConvertAll(r => (r.InstanceId, r.Runner, Commit: Task.Run(() => Instances.CommitAsync(new InstanceCommit { State = r.Loaded.State, ExpectedVersion = r.Loaded.Version }, Ct))));
+
+        await Task.WhenAll(attempts.Select(a => a.Commit.ContinueWith(_ => { }, TaskScheduler.Default)));
+
+        foreach (var race in attempts.GroupBy(a => a.InstanceId))
+        {
+            var winner = Assert.Single(race, a => a.Commit.IsCompletedSuccessfully);
+            Assert.Equal(2, await winner.Commit);
+            Assert.All(race.Where(a => a != winner), a => Assert.IsType<ConcurrencyConflictException>(a.Commit.Exception?.InnerException));
+            var snapshot = (await Instances.LoadAsync(race.Key, Ct))!;
+            Assert.Equal((2L, winner.Runner), (snapshot.Version, snapshot.State.Variables["Winner"]?.GetValue<string>()));
+            Assert.Equal(new[] { "wait", winner.Runner }, (await Instances.GetJournalAsync(race.Key, Ct)).Select(j => j.ActivityId));
+        }
+    }
+
+    [Fact]
     public async Task CommitAsync_DeletesRemovedBookmarks_AddsNewOnes_AndKeepsTheJobIdOfTheRest()
     {
         var state = NewState();

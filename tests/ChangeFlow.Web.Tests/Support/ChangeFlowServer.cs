@@ -101,12 +101,17 @@ public sealed class ChangeFlowServer : IAsyncDisposable
 
     /// <summary>Stops the service and starts it again on the same database, data directory and clock (a new process would see the same).</summary>
     /// <param name="runJobServer">Whether the new process runs a Hangfire server; by default as before.</param>
-    public async Task RestartAsync(bool? runJobServer = null)
+    /// <param name="whileStopped">Runs between stop and start (e.g. deletes Hangfire's storage).</param>
+    public async Task RestartAsync(bool? runJobServer = null, Action? whileStopped = null)
     {
         await StopAppAsync();
         _runJobServer = runJobServer ?? _runJobServer;
+        whileStopped?.Invoke();
         await StartAppAsync();
     }
+
+    /// <summary>The service's data directory (SQLite's Hangfire storage, the mail pickup directory).</summary>
+    public string DataDirectory => _dataDirectory;
 
     /// <summary>Moves the fake clock on by <paramref name="by"/>; see <see cref="AdvanceToAsync"/>.</summary>
     public Task AdvanceAsync(TimeSpan by) => AdvanceToAsync(Clock.GetUtcNow() + by);

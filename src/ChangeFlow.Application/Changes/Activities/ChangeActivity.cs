@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using ChangeFlow.Application.Changes.Catalog;
 using ChangeFlow.Application.Common;
+using ChangeFlow.Application.Notifications;
 using ChangeFlow.Application.Workflows;
 using ChangeFlow.Domain.Changes;
 using ChangeFlow.Engine.Activities;
@@ -56,6 +57,52 @@ public abstract class ChangeActivity : Activity
         session.Items[key] = new RunChange(next, baseVersion);
         session.Upsert(new ChangeWrite(next, baseVersion), w => w.Record.Number == next.Number);
         context.Instance.ActivityState[ChangeSnapshot.StateKey] = ChangeSnapshot.ToJson(next);
+    }
+
+    /// <summary>The notice scheduler, when the host sends notices (hosts and tests without mail leave it out).</summary>
+    protected static NoticeScheduler? Notices(ActivityExecutionContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return context.Services.ServiceProvider?.GetService(typeof(NoticeScheduler)) as NoticeScheduler;
+    }
+
+    /// <summary>
+    /// Stages what <paramref name="schedule"/> produces for <paramref name="record"/> (the run's latest version of the
+    /// change) in this run: outbox cancellations and messages, the change's new notice state, timeline lines. Returns
+    /// the change as saved. Without a notice scheduler the change is returned as it is.
+    /// </summary>
+    protected static async Task<ChangeRecord> StageNoticesAsync(ActivityExecutionContext context, ChangeRecord record, Func<NoticeScheduler, Task<NoticeBatch>> schedule)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(record);
+        ArgumentNullException.ThrowIfNull(schedule);
+        if (Notices(context) is not { } notices)
+        {
+            return record;
+        }
+
+        var batch = await schedule(notices);
+        var session = context.GetRequiredService<RunSession>();
+        foreach (var write in batch.Writes)
+        {
+            session.Add(write is OutboxWrite queued
+                ? queued with { Message = queued.Message with { InstanceId = queued.Message.InstanceId ?? context.Instance.Id, ActivityId = queued.Message.ActivityId ?? context.Node.Id } }
+                : write);
+        }
+
+        foreach (var line in batch.Log)
+        {
+            AddTimeline(context, record.Number, line.Action, line.Summary);
+        }
+
+        if (batch.State == record.Notices)
+        {
+            return record;
+        }
+
+        var saved = record with { Notices = batch.State };
+        SaveChange(context, saved);
+        return saved;
     }
 
     /// <summary>Adds an audit line for the change, naming this activity.</summary>

@@ -21,6 +21,7 @@ public static class ChangeEnablementActivities
             .Add<RollbackDecisionPoint>()
             .Add<PerformRollback>()
             .Add<SchedulePir>()
+            .Add<Notify>()
             .Add<CreateImprovementItems>();
     }
 

@@ -7,7 +7,11 @@ using ChangeFlow.Engine.Model;
 
 namespace ChangeFlow.Application.Changes.Activities;
 
-/// <summary>Moves the change to another state of its lifecycle; a move the lifecycle refuses faults the activity.</summary>
+/// <summary>
+/// Moves the change to another state of its lifecycle; a move the lifecycle refuses faults the activity. The
+/// communication plan follows the lifecycle in the same run: entering Scheduled queues its timed notices, recording an
+/// outcome sends its "on outcome" rows, and Canceled withdraws pending notices and tells who was told.
+/// </summary>
 public sealed class SetChangeState : ChangeActivity
 {
     /// <summary>The state to move to.</summary>
@@ -47,7 +51,8 @@ public sealed class SetChangeState : ChangeActivity
             throw new WorkflowFaultException("TransitionRefused", $"{record.Number} cannot go from {change.State} to {target}: {string.Join("; ", result.Errors)}");
         }
 
-        SaveChange(context, record with { Change = result.Change });
+        var moved = record with { Change = result.Change };
+        SaveChange(context, moved);
         var summary = outcome is { } o ? $"{change.State} → {target} ({o})" : $"{change.State} → {target}";
         AddTimeline(context, record.Number, "change.state", string.IsNullOrWhiteSpace(note) ? summary : $"{summary}: {note}", new JsonObject
         {
@@ -55,6 +60,19 @@ public sealed class SetChangeState : ChangeActivity
             ["to"] = target.ToString(),
             ["outcome"] = outcome?.ToString(),
         });
+        if (target == ChangeState.Scheduled)
+        {
+            await StageNoticesAsync(context, moved, n => n.ScheduleAsync(moved, context.Now, context.CancellationToken));
+        }
+        else if (target == ChangeState.Canceled)
+        {
+            await StageNoticesAsync(context, moved, n => n.CancelAsync(moved, note, context.Now, context.CancellationToken));
+        }
+        else if (change.Outcome is null && result.Change.Outcome is not null)
+        {
+            await StageNoticesAsync(context, moved, n => n.OutcomeAsync(moved, context.Now, context.CancellationToken));
+        }
+
         context.Complete();
     }
 }

@@ -18,6 +18,9 @@ public static class CatalogDefaults
     /// <summary>The normal-change workflow.</summary>
     public const string NormalWorkflow = "normal-change";
 
+    /// <summary>The distribution list of the LIMS's users.</summary>
+    public const string LimsUsersList = "lims-users";
+
     /// <summary>The emergency-change workflow.</summary>
     public const string EmergencyWorkflow = "emergency-change";
 
@@ -51,8 +54,40 @@ public static class CatalogDefaults
 
         foreach (var service in DemoData.Services())
         {
-            yield return (ReferenceKinds.Service, service.Id, new ServiceDocument { Id = service.Id, Name = service.Name });
+            // The LIMS's users are a list of their own, which the people who run the labs keep up to date.
+            yield return (ReferenceKinds.Service, service.Id, new ServiceDocument
+            {
+                Id = service.Id,
+                Name = service.Name,
+                DistributionLists = service.Id == "lims" ? [LimsUsersList] : null,
+            });
         }
+
+        // The audiences of the RFC-2026-014 communication plan; empty until someone adds the people.
+        yield return (ReferenceKinds.DistributionList, LimsUsersList, new DistributionListDocument
+        {
+            Id = LimsUsersList,
+            Name = "All LIMS users",
+            Description = "Lab technicians and researchers of Virology, Bacteriology, Epidemiology and Quality who use the LIMS.",
+            TimeZoneId = DemoData.TimeZoneId,
+            Members = [],
+        });
+        yield return (ReferenceKinds.DistributionList, "lab-managers", new DistributionListDocument
+        {
+            Id = "lab-managers",
+            Name = "Lab managers",
+            Description = "The manager of each laboratory department; they brief their teams and validate changes on call.",
+            TimeZoneId = DemoData.TimeZoneId,
+            Members = [],
+        });
+        yield return (ReferenceKinds.DistributionList, "surveillance-team", new DistributionListDocument
+        {
+            Id = "surveillance-team",
+            Name = "Surveillance team",
+            Description = "The team running the syndromic surveillance platform, which reads LIMS results.",
+            TimeZoneId = DemoData.TimeZoneId,
+            Members = [],
+        });
 
         yield return (ReferenceKinds.Service, "workstations", new ServiceDocument { Id = "workstations", Name = "Workstation support" });
         yield return (ReferenceKinds.Service, "user-accounts", new ServiceDocument { Id = "user-accounts", Name = "User account provisioning" });

@@ -114,6 +114,57 @@ public sealed record ServiceDocument
 
     /// <summary>What people call it.</summary>
     public string? Name { get; init; }
+
+    /// <summary>Its users, addressed as <c>service:&lt;id&gt;</c> in a communication plan (with <see cref="DistributionLists"/>).</summary>
+    public IReadOnlyList<DistributionMemberDocument>? Users { get; init; }
+
+    /// <summary>Distribution lists whose members use the service (e.g. <c>lims-users</c>).</summary>
+    public IReadOnlyList<string>? DistributionLists { get; init; }
+}
+
+/// <summary>
+/// A distribution list (kind <c>distribution-list</c>): people notices are sent to as <c>list:&lt;id&gt;</c>. Members
+/// are ChangeFlow users (by id or e-mail) or outside addresses; each reads times in their own zone and culture, the
+/// list's when they have none, the change window's when the list has none either.
+/// </summary>
+public sealed record DistributionListDocument
+{
+    /// <summary>The id, e.g. <c>lab-managers</c>.</summary>
+    public string? Id { get; init; }
+
+    /// <summary>What people call it, e.g. "Lab managers".</summary>
+    public string? Name { get; init; }
+
+    /// <summary>Who is on it and why, for the people who maintain it.</summary>
+    public string? Description { get; init; }
+
+    /// <summary>The IANA zone of members who state none.</summary>
+    public string? TimeZoneId { get; init; }
+
+    /// <summary>The culture tag of members who state none.</summary>
+    public string? Culture { get; init; }
+
+    /// <summary>The members.</summary>
+    public IReadOnlyList<DistributionMemberDocument>? Members { get; init; }
+}
+
+/// <summary>A member of a distribution list or of a service's users: exactly one of <see cref="UserId"/> and <see cref="Email"/>.</summary>
+public sealed record DistributionMemberDocument
+{
+    /// <summary>A ChangeFlow user (id or e-mail); their own zone and culture apply.</summary>
+    public string? UserId { get; init; }
+
+    /// <summary>An outside address.</summary>
+    public string? Email { get; init; }
+
+    /// <summary>The name to greet an outside address with.</summary>
+    public string? Name { get; init; }
+
+    /// <summary>The IANA zone of an outside address.</summary>
+    public string? TimeZoneId { get; init; }
+
+    /// <summary>The culture tag of an outside address.</summary>
+    public string? Culture { get; init; }
 }
 
 /// <summary>A blackout window (kind <c>blackout</c>): either <see cref="Weekly"/> or <see cref="Start"/>/<see cref="End"/>.</summary>

@@ -62,3 +62,26 @@ public sealed record RoutingTable(IReadOnlyList<RoutingRule> Rules, IReadOnlyDic
         return Defaults.TryGetValue(change.Type, out var target) ? target : null;
     }
 }
+
+/// <summary>A member of a validated distribution list: a ChangeFlow user or an outside address.</summary>
+/// <param name="UserId">The user (id or e-mail), for a directory member.</param>
+/// <param name="Email">The address, for an outside member.</param>
+/// <param name="Name">The name of an outside member.</param>
+/// <param name="TimeZoneId">The zone of an outside member, if given.</param>
+/// <param name="Culture">The culture of an outside member, if given.</param>
+public sealed record DistributionMember(string? UserId, string? Email, string? Name, string? TimeZoneId, string? Culture);
+
+/// <summary>A validated distribution list.</summary>
+/// <param name="Id">The list id.</param>
+/// <param name="Name">What people call it.</param>
+/// <param name="TimeZoneId">The zone of members who state none.</param>
+/// <param name="Culture">The culture of members who state none.</param>
+/// <param name="Members">The members, in document order.</param>
+public sealed record DistributionList(string Id, string Name, string? TimeZoneId, string? Culture, IReadOnlyList<DistributionMember> Members);
+
+/// <summary>Who uses a service: listed members and distribution lists.</summary>
+/// <param name="ServiceId">The service.</param>
+/// <param name="Name">The service's name.</param>
+/// <param name="Users">Members listed on the service itself.</param>
+/// <param name="DistributionLists">Ids of lists whose members use it.</param>
+public sealed record ServiceAudience(string ServiceId, string Name, IReadOnlyList<DistributionMember> Users, IReadOnlyList<string> DistributionLists);

@@ -44,6 +44,7 @@ public static class CatalogParser
         ReferenceKinds.Service => Errors(ParseService(id, json)),
         ReferenceKinds.Blackout => Errors(ParseBlackout(id, json)),
         ReferenceKinds.Routing => Errors(ParseRouting(json)),
+        ReferenceKinds.DistributionList => Errors(ParseDistributionList(id, json)),
         _ => [new DomainError("kind", ErrorCodes.Unknown, $"'{kind}' is not a kind of reference document.")],
     };
 
@@ -197,7 +198,50 @@ public static class CatalogParser
         var errors = new PathErrors();
         CheckId(errors, id, read.Value.Id);
         errors.RequireText("name", read.Value.Name, "A name");
+        ParseMembers(errors, "users", read.Value.Users);
+        CheckIds(errors, "distributionLists", read.Value.DistributionLists);
         return errors.Count > 0 ? Result.Failure<Service>(errors.ToList()) : Result.Success(new Service(id, read.Value.Name!));
+    }
+
+    /// <summary>Reads who uses a service: its own user list and its distribution lists.</summary>
+    public static Result<ServiceAudience> ParseServiceAudience(string id, string json)
+    {
+        var service = ParseService(id, json);
+        if (!service.IsSuccess)
+        {
+            return Result.Failure<ServiceAudience>(service.Errors);
+        }
+
+        var doc = Read<ServiceDocument>(json).Value;
+        var errors = new PathErrors();
+        var users = ParseMembers(errors, "users", doc.Users);
+        var lists = CheckIds(errors, "distributionLists", doc.DistributionLists);
+        return Result.Success(new ServiceAudience(id, service.Value.Name, users, lists));
+    }
+
+    /// <summary>Reads a distribution list.</summary>
+    public static Result<DistributionList> ParseDistributionList(string id, string json)
+    {
+        var read = Read<DistributionListDocument>(json);
+        if (!read.IsSuccess)
+        {
+            return Result.Failure<DistributionList>(read.Errors);
+        }
+
+        var doc = read.Value;
+        var errors = new PathErrors();
+        CheckId(errors, id, doc.Id);
+        errors.RequireText("name", doc.Name, "A name");
+        if (doc.TimeZoneId is not null)
+        {
+            CheckZone(errors, "timeZoneId", doc.TimeZoneId);
+        }
+
+        CheckCulture(errors, "culture", doc.Culture);
+        var members = ParseMembers(errors, "members", doc.Members);
+        return errors.Count > 0
+            ? Result.Failure<DistributionList>(errors.ToList())
+            : Result.Success(new DistributionList(id, doc.Name!.Trim(), Blank(doc.TimeZoneId), Blank(doc.Culture), members));
     }
 
     /// <summary>Reads a blackout window.</summary>
@@ -455,6 +499,78 @@ public static class CatalogParser
         }
 
         return result;
+    }
+
+    /// <summary>The most members a list (or a service's own user list) holds.</summary>
+    public const int MaxMembers = 5000;
+
+    private static List<DistributionMember> ParseMembers(PathErrors errors, string path, IReadOnlyList<DistributionMemberDocument>? members)
+    {
+        var result = new List<DistributionMember>();
+        if (members is null)
+        {
+            return result;
+        }
+
+        if (members.Count > MaxMembers)
+        {
+            errors.Add(path, ErrorCodes.OutOfRange, $"A list holds at most {MaxMembers} members; split it, or list lists on the service.");
+            return result;
+        }
+
+        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        for (var i = 0; i < members.Count; i++)
+        {
+            var memberPath = PathErrors.Index(path, i);
+            var member = members[i];
+            if (member is null)
+            {
+                errors.Add(memberPath, ErrorCodes.Required, "A member is required.");
+                continue;
+            }
+
+            var (user, email) = (Blank(member.UserId), Blank(member.Email));
+            if ((user is null) == (email is null))
+            {
+                errors.Add(memberPath, ErrorCodes.Invalid, "A member is either a ChangeFlow user (userId) or an outside address (email), not both or neither.");
+                continue;
+            }
+
+            if (email is not null && (!System.Net.Mail.MailAddress.TryCreate(email, out var parsed) || parsed.Address != email || email.Length > 254))
+            {
+                errors.Add(PathErrors.Member(memberPath, "email"), ErrorCodes.Invalid, $"'{email}' is not an e-mail address.");
+                continue;
+            }
+
+            if (user is not null && (member.TimeZoneId is not null || member.Culture is not null))
+            {
+                errors.Add(memberPath, ErrorCodes.Invalid, "A ChangeFlow user's time zone and culture are set on the user, not on the list.");
+            }
+
+            if (member.TimeZoneId is not null)
+            {
+                CheckZone(errors, PathErrors.Member(memberPath, "timeZoneId"), member.TimeZoneId);
+            }
+
+            CheckCulture(errors, PathErrors.Member(memberPath, "culture"), member.Culture);
+            if (!seen.Add(user ?? email!))
+            {
+                errors.Add(memberPath, ErrorCodes.Duplicate, $"'{user ?? email}' is listed twice.");
+                continue;
+            }
+
+            result.Add(new DistributionMember(user, email, Blank(member.Name), Blank(member.TimeZoneId), Blank(member.Culture)));
+        }
+
+        return result;
+    }
+
+    private static void CheckCulture(PathErrors errors, string path, string? culture)
+    {
+        if (culture is not null && !Notifications.NoticeCultures.IsSupported(culture))
+        {
+            errors.Add(path, ErrorCodes.Invalid, Notifications.NoticeCultures.Describe(culture));
+        }
     }
 
     internal static TimeOnly? ParseTime(PathErrors errors, string path, string? text)

@@ -82,6 +82,14 @@ public sealed class ChangeCatalog
         return registry.IsSuccess ? registry.Value : throw new InvalidOperationException($"The catalogue's registry is inconsistent: {string.Join("; ", registry.Errors)}");
     }
 
+    /// <summary>A distribution list, or null.</summary>
+    public async Task<DistributionList?> FindDistributionListAsync(string id, CancellationToken cancellationToken) =>
+        await _store.FindAsync(ReferenceKinds.DistributionList, id, cancellationToken) is { } doc ? Valid(CatalogParser.ParseDistributionList(doc.Id, doc.Json), doc) : null;
+
+    /// <summary>Who uses a service (its listed users and distribution lists), or null when the service is unknown.</summary>
+    public async Task<ServiceAudience?> FindServiceAudienceAsync(string serviceId, CancellationToken cancellationToken) =>
+        await _store.FindAsync(ReferenceKinds.Service, serviceId, cancellationToken) is { } doc ? Valid(CatalogParser.ParseServiceAudience(doc.Id, doc.Json), doc) : null;
+
     /// <summary>The routing table; an empty table with no defaults when none was written yet.</summary>
     public async Task<RoutingTable> GetRoutingTableAsync(CancellationToken cancellationToken) =>
         await _store.FindAsync(ReferenceKinds.Routing, RoutingId, cancellationToken) is { } doc

@@ -41,6 +41,9 @@ public sealed record ChangeRecordDocument
     /// <summary>See <see cref="ChangeRecord.RollbackSteps"/>.</summary>
     public IReadOnlyList<StepProgressDto?>? RollbackSteps { get; init; }
 
+    /// <summary>See <see cref="ChangeRecord.Notices"/>; absent until the change's notices are first scheduled.</summary>
+    public Notifications.NoticeState? Notices { get; init; }
+
     /// <summary>See <see cref="ChangeRecord.CreatedAt"/>.</summary>
     public DateTimeOffset? CreatedAt { get; init; }
 
@@ -101,6 +104,7 @@ public static class ChangeRecordJson
             ValidatedBy = record.ValidatedBy,
             Steps = [.. record.Steps.Select(ToDto)],
             RollbackSteps = [.. record.RollbackSteps.Select(ToDto)],
+            Notices = record.Notices == Notifications.NoticeState.None ? null : record.Notices,
             CreatedAt = record.CreatedAt,
             UpdatedAt = record.UpdatedAt,
             Version = record.Version,
@@ -166,6 +170,7 @@ public static class ChangeRecordJson
             ValidatedBy = document.ValidatedBy,
             Steps = [.. (document.Steps ?? []).OfType<StepProgressDto>().Select(FromDto)],
             RollbackSteps = [.. (document.RollbackSteps ?? []).OfType<StepProgressDto>().Select(FromDto)],
+            Notices = document.Notices ?? Notifications.NoticeState.None,
             CreatedAt = document.CreatedAt ?? default,
             UpdatedAt = document.UpdatedAt ?? default,
             Version = document.Version ?? 0,

@@ -207,6 +207,9 @@ public sealed record RollbackProcedureDto
 /// <summary>One row of the communication plan.</summary>
 public sealed record CommunicationRowDto
 {
+    /// <summary>A stable row id; <c>comm-N</c> (1-based) when left out.</summary>
+    public string? Id { get; init; }
+
     /// <summary>Who receives it.</summary>
     public string? Audience { get; init; }
 
@@ -218,6 +221,20 @@ public sealed record CommunicationRowDto
 
     /// <summary>How it reaches them (may be empty while drafting).</summary>
     public IReadOnlyList<CommunicationChannel?>? Channels { get; init; }
+
+    /// <summary>
+    /// Who the messages go to, as specs: <c>service:&lt;id&gt;</c>, <c>list:&lt;id&gt;</c>, <c>role:&lt;Role&gt;</c>,
+    /// <c>group:&lt;group&gt;</c>, <c>board</c>, <c>requestor</c>, <c>application-owner</c>, <c>change-manager</c>,
+    /// <c>implementers</c>, <c>affected-users</c>, <c>stakeholders</c>, <c>user:&lt;id|email&gt;</c>,
+    /// <c>email:&lt;address&gt;</c>. Empty: ChangeFlow does not send this row.
+    /// </summary>
+    public IReadOnlyList<string?>? Recipients { get; init; }
+
+    /// <summary>The message template (default <c>maintenance-notice</c>; outcome rows pick the outcome's template).</summary>
+    public string? Template { get; init; }
+
+    /// <summary>Files from the data directory's <c>attachments</c> folder to attach.</summary>
+    public IReadOnlyList<string?>? Attachments { get; init; }
 }
 
 /// <summary>The kinds of <see cref="NotificationTimingDto"/>.</summary>

@@ -71,7 +71,7 @@ public static class DossierMapper
             RollbackProcedure = change.RollbackProcedure is { } rollback
                 ? new RollbackProcedureDto { TriggerConditions = [.. rollback.TriggerConditions ?? []], Steps = [.. rollback.Steps ?? []], EstimatedDuration = rollback.EstimatedDuration }
                 : null,
-            CommunicationPlan = [.. (change.CommunicationPlan ?? []).Select(ToDto)],
+            CommunicationPlan = [.. (change.CommunicationPlan ?? []).Select((item, i) => ToDto(item, i))],
             PostImplementationReview = change.PostImplementationReview is { } review ? ToDto(review) : null,
             State = change.State,
             Outcome = change.Outcome,
@@ -108,8 +108,9 @@ public static class DossierMapper
         Level = rating?.Level,
     };
 
-    private static CommunicationRowDto ToDto(CommunicationItem item) => new()
+    private static CommunicationRowDto ToDto(CommunicationItem item, int index) => new()
     {
+        Id = item.Id ?? CommunicationItem.DefaultId(index),
         Audience = item.Audience,
         Message = item.Message,
         When = item.When switch
@@ -121,6 +122,9 @@ public static class DossierMapper
             _ => null,
         },
         Channels = [.. (item.Channels ?? []).Select(c => Defined(c))],
+        Recipients = [.. item.Recipients ?? []],
+        Template = item.Template,
+        Attachments = [.. item.Attachments ?? []],
     };
 
     private static PostImplementationReviewDto ToDto(PostImplementationReview review) => new()
@@ -308,7 +312,15 @@ public static class DossierMapper
                 Text(DossierErrors.Member(path, "audience"), dto.Audience, DossierLimits.MaxNameLength),
                 Text(DossierErrors.Member(path, "message"), dto.Message, DossierLimits.MaxTextLength),
                 Timing(DossierErrors.Member(path, "when"), dto.When)!,
-                [.. channels.Select(c => c ?? default)]);
+                [.. channels.Select(c => c ?? default)])
+            {
+                // The row id is what sent notices are matched by, so a row read without one gets its positional id
+                // now and keeps it when rows above it are added or removed later.
+                Id = dto.Id is null ? CommunicationItem.DefaultId(StepIndex(path)) : Text(DossierErrors.Member(path, "id"), dto.Id, DossierLimits.MaxNameLength),
+                Recipients = Texts(DossierErrors.Member(path, "recipients"), dto.Recipients, DossierLimits.MaxNameLength),
+                Template = string.IsNullOrWhiteSpace(dto.Template) ? null : dto.Template.Trim(),
+                Attachments = Texts(DossierErrors.Member(path, "attachments"), dto.Attachments, DossierLimits.MaxNameLength),
+            };
         }
 
         private NotificationTiming? Timing(string path, NotificationTimingDto? dto)

@@ -3,6 +3,7 @@ using ChangeFlow.Application.Changes.Activities;
 using ChangeFlow.Application.Changes.Catalog;
 using ChangeFlow.Application.Common;
 using ChangeFlow.Application.Improvement;
+using ChangeFlow.Application.Notifications;
 using ChangeFlow.Application.Security;
 using ChangeFlow.Application.Tasks;
 using ChangeFlow.Application.Workflows;
@@ -11,6 +12,7 @@ using ChangeFlow.Domain.Demo;
 using ChangeFlow.Engine.Execution;
 using ChangeFlow.Engine.Loading;
 using ChangeFlow.Persistence.Stores;
+using Microsoft.EntityFrameworkCore;
 using ChangeFlow.Testing;
 using ChangeFlow.Testing.InMemory;
 using HumanTask = ChangeFlow.Application.Tasks.HumanTask;
@@ -21,8 +23,9 @@ namespace ChangeFlow.Application.Tests.Changes.Support;
 
 /// <summary>
 /// The durable runtime on a real SQLite instance store, with the change ports in memory (their run writes applied
-/// by handlers in the commit), the shipped change workflows published, the default catalogue seeded, the seed's
-/// people as users, and one fake clock. Timers run only when a test moves the clock with <see cref="AdvanceToAsync"/>,
+/// by handlers in the commit), the real outbox in the same SQLite database, the shipped change workflows published,
+/// the default catalogue seeded, the seed's people as users, and one fake clock. With notices on, the communication
+/// plan is scheduled into the outbox (templates built in, attachments from a temporary folder). Timers run only when a test moves the clock with <see cref="AdvanceToAsync"/>,
 /// which fires each due timer through <see cref="WorkflowRuntime.FireTimerAsync(string, string, CancellationToken)"/> at its own instant.
 /// </summary>
 public sealed class ChangeHarness : IAsyncDisposable
@@ -45,11 +48,26 @@ public sealed class ChangeHarness : IAsyncDisposable
     /// <summary>An implementer on call.</summary>
     public const string Implementer = "sysadmin";
 
-    private ChangeHarness(TestDatabase database)
+    private ChangeHarness(TestDatabase database, bool notices)
     {
         Database = database;
         Catalog = new ChangeCatalog(Ports.References, Clock);
-        var services = new Services(new Dictionary<Type, object>
+        var factory = database.CreateFactory();
+        Outbox = new EfOutbox(factory, Clock);
+        AttachmentsDirectory = Directory.CreateTempSubdirectory("changeflow-attachments-").FullName;
+        NoticeOptions = new NoticeOptions { AttachmentsDirectory = AttachmentsDirectory, PublicBaseUrl = new Uri("https://changes.example.org/") };
+        Templates = new FluidMessageTemplates(null);
+        Notices = notices
+            ? new NoticeScheduler(
+                Templates,
+                new AudienceResolver(Ports.Users, Catalog, NoticeOptions),
+                new NoticeFactsLoader(Catalog, Ports.Users, NoticeOptions),
+                Outbox,
+                NoticeOptions,
+                new DirectoryNoticeAttachments(AttachmentsDirectory))
+            : null;
+        IReadOnlyList<IRunWriteHandler> handlers = [.. Ports.WriteHandlers, new OutboxWriteHandler(), new OutboxCancelWriteHandler()];
+        var known = new Dictionary<Type, object>
         {
             [typeof(IChangeStore)] = Ports.Changes,
             [typeof(IHumanTaskStore)] = Ports.Tasks,
@@ -60,10 +78,16 @@ public sealed class ChangeHarness : IAsyncDisposable
             [typeof(IUserDirectory)] = Ports.Users,
             [typeof(ChangeCatalog)] = Catalog,
             [typeof(TimeProvider)] = Clock,
-        });
-        var factory = database.CreateFactory();
+            [typeof(IOutbox)] = Outbox,
+        };
+        if (Notices is not null)
+        {
+            known[typeof(NoticeScheduler)] = Notices;
+        }
+
+        var services = new Services(known);
         DefinitionStore = new EfWorkflowDefinitionStore(factory);
-        Instances = new EfWorkflowInstanceStore(factory, Ports.WriteHandlers);
+        Instances = new EfWorkflowInstanceStore(factory, handlers);
         Definitions = new WorkflowDefinitionService(DefinitionStore, Loader, Clock, NullLogger<WorkflowDefinitionService>.Instance);
         Runtime = new WorkflowRuntime(
             Definitions,
@@ -75,7 +99,7 @@ public sealed class ChangeHarness : IAsyncDisposable
             NullLogger<WorkflowRuntime>.Instance,
             [new ChangeWorkflowGlobals()],
             services);
-        Changes = new ChangeService(Ports.Changes, Ports.Timeline, Ports.Tasks, Ports.Users, Catalog, Runtime, Clock);
+        Changes = new ChangeService(Ports.Changes, Ports.Timeline, Ports.Tasks, Ports.Users, Catalog, Runtime, Clock, Notices, new EfWriteCommitter(factory, handlers));
         Tasks = new TaskService(Ports.Tasks, Ports.Users, Runtime, Ports.Timeline, Clock);
         Ports.Users
             .Add(ChangeManager, Roles.ChangeManager, Roles.CabMember)
@@ -108,14 +132,32 @@ public sealed class ChangeHarness : IAsyncDisposable
 
     public ChangeService Changes { get; }
 
+    /// <summary>The outbox, in the harness's SQLite database.</summary>
+    public EfOutbox Outbox { get; }
+
+    /// <summary>The notice scheduler, when notices are on.</summary>
+    public NoticeScheduler? Notices { get; }
+
+    /// <summary>The built-in templates.</summary>
+    public FluidMessageTemplates Templates { get; }
+
+    /// <summary>How notices are composed (links under https://changes.example.org/).</summary>
+    public NoticeOptions NoticeOptions { get; }
+
+    /// <summary>The folder plan rows attach files from.</summary>
+    public string AttachmentsDirectory { get; }
+
     public TaskService Tasks { get; }
 
     private static CancellationToken Ct => CancellationToken.None;
 
     /// <summary>A migrated SQLite database, the default catalogue and the shipped change workflows published.</summary>
-    public static async Task<ChangeHarness> CreateAsync()
+    public static Task<ChangeHarness> CreateAsync() => CreateAsync(notices: false);
+
+    /// <summary>As <see cref="CreateAsync()"/>, with the communication plan scheduled into the outbox when <paramref name="notices"/>.</summary>
+    public static async Task<ChangeHarness> CreateAsync(bool notices)
     {
-        var harness = new ChangeHarness(await TestDatabase.CreateAsync(DatabaseProvider.Sqlite));
+        var harness = new ChangeHarness(await TestDatabase.CreateAsync(DatabaseProvider.Sqlite), notices);
         await harness.Catalog.SeedDefaultsAsync("test", Ct);
         foreach (var outcome in await harness.Definitions.ImportDirectoryAsync(Path.Combine(RepositoryPaths.Workflows, "changes"), Ct))
         {
@@ -218,7 +260,35 @@ public sealed class ChangeHarness : IAsyncDisposable
     public static DateTimeOffset Wat(int month, int day, int hour, int minute = 0) =>
         new DateTimeOffset(2026, month, day, hour, minute, 0, TimeSpan.FromHours(1)).ToUniversalTime();
 
-    public ValueTask DisposeAsync() => Database.DisposeAsync();
+    /// <summary>Every outbox row of a change, oldest first.</summary>
+    public async Task<IReadOnlyList<Application.Notifications.OutboxEntry>> OutboxAsync(string number)
+    {
+        var page = await Outbox.ListAsync(new OutboxQuery(CorrelationKey: NoticeScheduler.CorrelationKey(number)), 0, 10_000, Ct);
+        return [.. page.Items.OrderBy(e => e.CreatedAt).ThenBy(e => e.Message.Id, StringComparer.Ordinal)];
+    }
+
+    /// <summary>Marks outbox rows sent, as the mail sender does once the SMTP server accepted them.</summary>
+    public async Task MarkSentAsync(IEnumerable<string> ids)
+    {
+        var list = ids.ToList();
+        await using var db = await Database.CreateFactory().CreateDbContextAsync(Ct);
+        var sent = OutboxStatus.Sent.ToString();
+        var at = Clock.GetUtcNow().UtcDateTime;
+        await db.Outbox.Where(m => list.Contains(m.Id)).ExecuteUpdateAsync(s => s.SetProperty(m => m.Status, sent).SetProperty(m => m.SentAt, at), Ct);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Database.DisposeAsync();
+        try
+        {
+            Directory.Delete(AttachmentsDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A temporary folder left behind harms nothing.
+        }
+    }
 
     private sealed class Services(Dictionary<Type, object> services) : IServiceProvider
     {

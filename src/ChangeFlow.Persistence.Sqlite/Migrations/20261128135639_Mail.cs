@@ -1,0 +1,53 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace ChangeFlow.Persistence.Sqlite.Migrations
+{
+    /// <inheritdoc />
+    public partial class Mail : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "mail_delivery_failures",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "TEXT", maxLength: 80, nullable: false),
+                    OutboxId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    MessageId = table.Column<string>(type: "TEXT", maxLength: 255, nullable: false),
+                    CorrelationKey = table.Column<string>(type: "TEXT", maxLength: 128, nullable: true),
+                    Kind = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    Subject = table.Column<string>(type: "TEXT", nullable: false),
+                    At = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    Reason = table.Column<string>(type: "TEXT", nullable: false),
+                    Refused = table.Column<string>(type: "TEXT", nullable: false),
+                    Attempts = table.Column<int>(type: "INTEGER", nullable: false),
+                    MessageFailed = table.Column<bool>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_mail_delivery_failures", x => x.Id);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_mail_delivery_failures_At",
+                table: "mail_delivery_failures",
+                column: "At");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_mail_delivery_failures_OutboxId",
+                table: "mail_delivery_failures",
+                column: "OutboxId");
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "mail_delivery_failures");
+        }
+    }
+}
