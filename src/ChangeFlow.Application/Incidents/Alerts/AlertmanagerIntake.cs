@@ -52,7 +52,7 @@ public sealed class AlertmanagerIntake
         var settings = config.Settings.Alertmanager;
         var alerts = payload.Alerts!.OfType<AlertmanagerAlert>().ToList();
         var units = settings.DeduplicateBy == AlertDeduplication.Fingerprint
-            ? alerts.Select(a => (Key: "alert:" + a.Fingerprint, Alerts: (IReadOnlyList<AlertmanagerAlert>)[a], Labels: a.Labels ?? [], Annotations: a.Annotations ?? []))
+            ? alerts.Select(a => (Key: "alert:" + Hash(a.Fingerprint!), Alerts: (IReadOnlyList<AlertmanagerAlert>)[a], Labels: a.Labels ?? [], Annotations: a.Annotations ?? []))
             : [("group:" + Hash(payload.GroupKey!), alerts, payload.CommonLabels ?? alerts[0].Labels ?? [], payload.CommonAnnotations ?? [])];
         var outcomes = new List<AlertOutcome>();
         foreach (var (key, unit, labels, annotations) in units)
@@ -180,8 +180,8 @@ public sealed class AlertmanagerIntake
             : settings.DefaultServiceId;
         string? Label(string label) => labels.GetValueOrDefault(label) ?? first.Labels?.GetValueOrDefault(label);
         var bySeverity = Label(settings.SeverityLabel) is { } severity && settings.Severities.TryGetValue(severity, out var pair) ? pair : (settings.DefaultImpact, settings.DefaultUrgency);
-        var impact = Enum.TryParse<Impact>(Label(settings.ImpactLabel), ignoreCase: true, out var i) && Enum.IsDefined(i) ? i : bySeverity.Item1;
-        var urgency = Enum.TryParse<Urgency>(Label(settings.UrgencyLabel), ignoreCase: true, out var u) && Enum.IsDefined(u) ? u : bySeverity.Item2;
+        var impact = Named<Impact>(Label(settings.ImpactLabel)) ?? bySeverity.Item1;
+        var urgency = Named<Urgency>(Label(settings.UrgencyLabel)) ?? bySeverity.Item2;
         var category = config.Settings.Categories.Contains(settings.Category) ? settings.Category : config.Settings.Categories[^1];
         return new IncidentReport(
             title.Length > IncidentService.MaxTitleLength ? title[..(IncidentService.MaxTitleLength - 1)] + "…" : title,
@@ -234,6 +234,12 @@ public sealed class AlertmanagerIntake
         ["fingerprints"] = new JsonArray([.. alerts.Select(a => (JsonNode?)JsonValue.Create(a.Fingerprint))]),
     };
 
+    /// <summary>The enum member a label names (case-insensitive, by name only), or null.</summary>
+    private static TEnum? Named<TEnum>(string? text)
+        where TEnum : struct, Enum =>
+        Enum.GetNames<TEnum>().FirstOrDefault(n => n.Equals(text, StringComparison.OrdinalIgnoreCase)) is { } name ? Enum.Parse<TEnum>(name) : null;
+
+    /// <summary>Keys are hashed: group keys and fingerprints are any length, the key column is not.</summary>
     private static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 
     private Task AddTimelineAsync(string number, string actor, string action, string summary, JsonObject data, CancellationToken cancellationToken)
