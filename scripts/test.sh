@@ -38,6 +38,16 @@ start_postgres() {
   log "PostgreSQL listening on 127.0.0.1:$port"
 }
 
+# Debian's Prometheus Alertmanager for the test that sends it a real alert (it runs on loopback, started by the test).
+ensure_alertmanager() {
+  if [ -x /usr/bin/prometheus-alertmanager ]; then return 0; fi
+  if command -v apt-get >/dev/null 2>&1; then
+    log "installing prometheus-alertmanager"
+    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq prometheus-alertmanager >/dev/null
+  fi
+  [ -x /usr/bin/prometheus-alertmanager ] || log "prometheus-alertmanager is not installed; the Alertmanager process test will say so"
+}
+
 # Mail delivery tests: one test sends to Debian's aiosmtpd running as a separate process (/usr/bin/python3 -m aiosmtpd).
 ensure_aiosmtpd() {
   if /usr/bin/python3 -c 'import aiosmtpd' >/dev/null 2>&1; then return 0; fi
@@ -67,6 +77,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 results=$(mktemp -d)
 trap cleanup EXIT
 start_postgres
+ensure_alertmanager
 ensure_aiosmtpd
 install_chromium
 

@@ -24,6 +24,21 @@ public static class ReferenceKinds
     public const string Blackout = "blackout";
     public const string Routing = "routing";
 
+    /// <summary>The incident priority matrix (one document, id <c>default</c>).</summary>
+    public const string PriorityMatrix = "priority-matrix";
+
+    /// <summary>A business calendar: working hours, holidays, zone.</summary>
+    public const string BusinessCalendar = "business-calendar";
+
+    /// <summary>A service's level: channel, responsible team, support tiers and SLA targets per priority.</summary>
+    public const string ServiceLevel = "service-level";
+
+    /// <summary>An incident escalation policy.</summary>
+    public const string EscalationPolicy = "escalation-policy";
+
+    /// <summary>The incident management settings (one document, id <c>default</c>).</summary>
+    public const string IncidentSettings = "incident-settings";
+
     /// <summary>A named list of people notices can be addressed to (<c>list:&lt;id&gt;</c> in a communication plan).</summary>
     public const string DistributionList = "distribution-list";
 }

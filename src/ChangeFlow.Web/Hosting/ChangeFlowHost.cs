@@ -104,6 +104,11 @@ public static class ChangeFlowHost
         app.MapChangesApi();
         app.MapTasksApi();
         app.MapCatalogApi();
+        app.MapIncidentsApi();
+        app.MapProblemsApi();
+        app.MapIncidentConfigApi();
+        app.MapMetricsApi();
+        app.MapAlertsApi();
         app.MapOutboxApi();
         app.MapNoticesApi();
         app.MapMailApprovalPages();

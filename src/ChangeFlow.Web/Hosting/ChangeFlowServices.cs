@@ -2,6 +2,10 @@ using ChangeFlow.Application.Changes;
 using ChangeFlow.Application.Changes.Activities;
 using ChangeFlow.Application.Changes.Catalog;
 using ChangeFlow.Application.Common;
+using ChangeFlow.Application.Incidents;
+using ChangeFlow.Application.Incidents.Alerts;
+using ChangeFlow.Application.Incidents.Config;
+using ChangeFlow.Application.Notifications;
 using ChangeFlow.Application.Tasks;
 using ChangeFlow.Application.Workflows;
 using ChangeFlow.Engine.Activities;
@@ -77,12 +81,43 @@ public static class ChangeFlowServices
             sp.GetRequiredService<ITimelineStore>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetServices<ITaskReassignmentListener>()));
+        // Incident and problem management: the same ports, plus the incident stores and the outbox.
+        services.AddSingleton<IWorkflowGlobals, IncidentWorkflowGlobals>();
+        services.AddSingleton(sp => new IncidentCatalog(sp.GetRequiredService<IReferenceStore>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new IncidentRecipients(sp.GetRequiredService<Application.Security.IUserDirectory>()));
+        services.AddSingleton(sp => new IncidentService(
+            sp.GetRequiredService<IIncidentStore>(),
+            sp.GetRequiredService<IProblemStore>(),
+            sp.GetRequiredService<IChangeStore>(),
+            sp.GetRequiredService<ITimelineStore>(),
+            sp.GetRequiredService<IReferenceStore>(),
+            sp.GetRequiredService<IncidentCatalog>(),
+            sp.GetRequiredService<IncidentRecipients>(),
+            sp.GetRequiredService<IOutbox>(),
+            sp.GetRequiredService<WorkflowRuntime>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<IncidentService>>()));
+        services.AddSingleton(sp => new ProblemService(
+            sp.GetRequiredService<IProblemStore>(),
+            sp.GetRequiredService<IIncidentStore>(),
+            sp.GetRequiredService<IChangeStore>(),
+            sp.GetRequiredService<IncidentCatalog>(),
+            sp.GetRequiredService<ITimelineStore>(),
+            sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new AlertmanagerIntake(
+            sp.GetRequiredService<IIncidentStore>(),
+            sp.GetRequiredService<IncidentService>(),
+            sp.GetRequiredService<IncidentCatalog>(),
+            sp.GetRequiredService<ITimelineStore>(),
+            sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new ServiceMetrics(sp.GetRequiredService<IIncidentStore>(), sp.GetRequiredService<IChangeStore>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<Application.Demo.DemoSeeder>();
         services.AddSingleton(sp => new WorkflowLoader(sp.GetRequiredService<ActivityRegistry>()));
         services.AddSingleton<IWorkflowDefinitionStore, EfWorkflowDefinitionStore>();
         services.AddSingleton<IWorkflowInstanceStore, EfWorkflowInstanceStore>();
         services.AddSingleton<IStimulusStore, EfStimulusStore>();
         services.AddChangeFlowChangeStores();
+        services.AddChangeFlowIncidentStores();
         services.AddSingleton<WorkflowDefinitionService>();
         services.AddSingleton<WorkflowRuntime>();
         services.AddSingleton(sp => new TimerDispatcher(
@@ -213,6 +248,8 @@ public static class ChangeFlowServices
         {
             var seeded = await services.GetRequiredService<ChangeCatalog>().SeedDefaultsAsync("system", cancellationToken);
             logger.LogInformation("Change catalogue: {Seeded} default document(s) added", seeded);
+            var incidentDefaults = await services.GetRequiredService<IncidentCatalog>().SeedDefaultsAsync("system", cancellationToken);
+            logger.LogInformation("Incident configuration: {Seeded} default document(s) added", incidentDefaults);
         }
 
         var outcomes = await services.GetRequiredService<WorkflowDefinitionService>()

@@ -13,7 +13,7 @@ public sealed class ChangeActivityDescriptorTests
     [Fact]
     public void AddChangeEnablement_RegistersEveryChangeFlowType_InOneCategory_WithADescription()
     {
-        var ours = Registry.Descriptors.Where(d => d.Namespace == "ChangeFlow").ToList();
+        var ours = ActivityRegistry.CreateDefault().AddChangeEnablement().Descriptors.Where(d => d.Namespace == "ChangeFlow").ToList();
 
         Assert.Equal(
             ["AwaitCheckpoints", "AwaitWindow", "CreateImprovementItems", "DetectConflicts", "HumanTask", "Notify", "PerformRollback", "RequestApproval", "RollbackDecisionPoint", "ScheduleOnCabAgenda", "SchedulePir", "SetChangeState"],

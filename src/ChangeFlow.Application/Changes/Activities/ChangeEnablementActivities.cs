@@ -1,3 +1,4 @@
+using ChangeFlow.Application.Incidents.Activities;
 using ChangeFlow.Engine.Activities;
 
 namespace ChangeFlow.Application.Changes.Activities;
@@ -24,6 +25,9 @@ public static class ChangeEnablementActivities
             .Add<CreateImprovementItems>();
     }
 
-    /// <summary>A registry with the <c>Elsa.*</c> and <c>ChangeFlow.*</c> activities: what hosts and the CLI load workflows with.</summary>
-    public static ActivityRegistry CreateRegistry() => ActivityRegistry.CreateDefault().AddChangeEnablement();
+    /// <summary>
+    /// A registry with the <c>Elsa.*</c> and every <c>ChangeFlow.*</c> activity (change enablement and incident
+    /// management): what hosts and the CLI load workflows with.
+    /// </summary>
+    public static ActivityRegistry CreateRegistry() => ActivityRegistry.CreateDefault().AddChangeEnablement().AddIncidentManagement();
 }

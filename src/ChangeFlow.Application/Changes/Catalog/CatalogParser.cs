@@ -392,7 +392,7 @@ public static class CatalogParser
         return false;
     }
 
-    private static Result<T> Read<T>(string json)
+    internal static Result<T> Read<T>(string json)
         where T : class
     {
         if (string.IsNullOrWhiteSpace(json))
@@ -435,7 +435,7 @@ public static class CatalogParser
 
     private static string? Blank(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
 
-    private static void CheckId(PathErrors errors, string id, string? documentId)
+    internal static void CheckId(PathErrors errors, string id, string? documentId)
     {
         if (id.Length > MaxIdLength)
         {
@@ -451,7 +451,7 @@ public static class CatalogParser
         }
     }
 
-    private static List<string> CheckIds(PathErrors errors, string path, IReadOnlyList<string>? ids)
+    internal static List<string> CheckIds(PathErrors errors, string path, IReadOnlyList<string>? ids)
     {
         var result = new List<string>();
         for (var i = 0; i < (ids?.Count ?? 0); i++)
@@ -469,7 +469,7 @@ public static class CatalogParser
         return result;
     }
 
-    private static TEnum? ParseEnum<TEnum>(PathErrors errors, string path, string? text, string what)
+    internal static TEnum? ParseEnum<TEnum>(PathErrors errors, string path, string? text, string what)
         where TEnum : struct, Enum
     {
         if (!errors.RequireText(path, text, what))
@@ -573,7 +573,7 @@ public static class CatalogParser
         }
     }
 
-    private static TimeOnly? ParseTime(PathErrors errors, string path, string? text)
+    internal static TimeOnly? ParseTime(PathErrors errors, string path, string? text)
     {
         if (!errors.RequireText(path, text, "A local time (HH:mm)"))
         {
@@ -589,7 +589,7 @@ public static class CatalogParser
         return null;
     }
 
-    private static TimeSpan? ParseDuration(PathErrors errors, string path, string? text, bool required)
+    internal static TimeSpan? ParseDuration(PathErrors errors, string path, string? text, bool required)
     {
         if (string.IsNullOrWhiteSpace(text))
         {
@@ -610,7 +610,7 @@ public static class CatalogParser
         return null;
     }
 
-    private static bool CheckZone(PathErrors errors, string path, string? zone)
+    internal static bool CheckZone(PathErrors errors, string path, string? zone)
     {
         var found = ZoneCalendar.Find(zone, path);
         errors.AddRange(found.Errors);
