@@ -3,7 +3,9 @@ using System.Text.Json.Nodes;
 using ChangeFlow.Testing;
 using ChangeFlow.Web.Tests.Changes;
 using ChangeFlow.Web.Tests.Support;
+using ChangeFlow.Application.Notifications;
 using Hangfire;
+using netDumbster.smtp;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ChangeFlow.Web.Tests.Incidents;
@@ -12,7 +14,8 @@ namespace ChangeFlow.Web.Tests.Incidents;
 /// SLA warnings, breaches and escalations on the system clock through the real scheduler: application support's P2
 /// targets are shortened (through the configuration API) to 6 s response and 12 s resolution, round the clock, and
 /// nothing but the service's own timers moves the incident on. Once every job has run, each warning, breach and
-/// escalation has happened exactly once, never before its due instant, and each queued exactly one outbox message.
+/// escalation has happened exactly once, never before its due instant, and each queued exactly one outbox message,
+/// delivered once to a real SMTP server (netDumbster).
 /// Run with the timer dispatcher (Hangfire jobs as the backstop) and with Hangfire alone.
 /// </summary>
 [Collection(JobServerCollection.Name)]
@@ -25,12 +28,19 @@ public sealed class SlaJobServerTests
     [InlineData(false)]
     public async Task WarningsBreachesAndEscalations_FireOnTime_ExactlyOnceEach(bool dispatcher)
     {
+        using var smtp = Configuration.Configure().WithAddress(IPAddress.Loopback).WithRandomPort().Build();
         await using var server = await ChangeFlowServer.StartAsync(new ChangeFlowServerOptions
         {
             WorkflowsDirectory = RepositoryPaths.Workflows,
             UseSystemClock = true,
             RunJobServer = true,
-            Settings = { ["ChangeFlow:Timers:Dispatcher"] = dispatcher ? "true" : "false" },
+            Settings =
+            {
+                ["ChangeFlow:Timers:Dispatcher"] = dispatcher ? "true" : "false",
+                ["ChangeFlow:Mail:Smtp:Host"] = "127.0.0.1",
+                ["ChangeFlow:Mail:Smtp:Port"] = smtp.Configuration.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["ChangeFlow:Mail:Smtp:Security"] = "None",
+            },
         });
         var api = await IncidentApiDriver.SetUpAsync(server);
         await ShortenTargetsAsync(server);
@@ -67,10 +77,24 @@ public sealed class SlaJobServerTests
         Assert.Equal((4, 2, 3), (outbox.Count(m => m.Kind == "incident-sla-warning"), outbox.Count(m => m.Kind == "incident-sla-breach"), outbox.Count(m => m.Kind == "incident-escalation")));
         Assert.Equal(["head-of-it@example.org", "it-operations-lead@example.org"], outbox.Single(m => m.IdempotencyKey == $"{number}:escalation:head-of-it").To.Select(r => r.Address));
 
+        // Every notice reaches the SMTP server, once: warnings, breaches and the three escalation levels.
+        var outboxIds = server.Services.GetRequiredService<IOutbox>();
+        await ChangeApiDriver.WaitUntilAsync("every notice of the incident sent", async () =>
+            (await outboxIds.ListAsync(new OutboxQuery(CorrelationKey: $"incident:{number}"), 0, 500, CancellationToken.None)).Items.All(e => e.Status == OutboxStatus.Sent), Patience);
+        var sentIds = (await outboxIds.ListAsync(new OutboxQuery(CorrelationKey: $"incident:{number}"), 0, 500, CancellationToken.None)).Items.Select(e => e.Message.MessageId!).ToHashSet(StringComparer.Ordinal);
+        await ChangeApiDriver.WaitUntilAsync("the notices at the SMTP server", () => Task.FromResult(ReceivedIds(smtp).Count(sentIds.Contains) >= sentIds.Count), Patience);
+        Assert.Equal(sentIds.Order(StringComparer.Ordinal), ReceivedIds(smtp).Where(sentIds.Contains).Order(StringComparer.Ordinal));
+        var headOfIt = smtp.ReceivedEmail.Select(m => MimeKit.MimeMessage.Load(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(m.Data))))
+            .Single(m => m.MessageId == outbox.Single(o => o.IdempotencyKey == $"{number}:escalation:head-of-it").MessageId);
+        Assert.Equal(["head-of-it@example.org", "it-operations-lead@example.org"], headOfIt.To.Mailboxes.Select(a => a.Address));
+
         var final = await api.IncidentAsync(number);
         Assert.Equal("it-operations", final["assignmentGroup"]!.GetValue<string>());
         Assert.True((await api.ClockAsync(number, "Resolution"))["breached"]!.GetValue<bool>());
     }
+
+    private static List<string> ReceivedIds(netDumbster.smtp.SimpleSmtpServer smtp) =>
+        [.. smtp.ReceivedEmail.Select(m => MimeKit.MimeMessage.Load(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(m.Data))).MessageId ?? "")];
 
     /// <summary>Application support's P2 targets: 6 s response, 12 s resolution, round the clock (whatever the day the tests run).</summary>
     private static async Task ShortenTargetsAsync(ChangeFlowServer server)
