@@ -38,15 +38,19 @@ public static class MailServices
                 : new SmtpMailTransport(options, time);
         });
         services.AddSingleton(sp => new MailDeliveryState(sp.GetRequiredService<IMailTransport>().Description));
-        services.AddSingleton<IDeliveryFailureReporter>(sp => new DeliveryFailureReporter(
-            sp.GetRequiredService<IDeliveryFailureStore>(),
-            sp.GetRequiredService<IOutbox>(),
-            sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<IOptions<MailOptions>>(),
-            sp.GetRequiredService<ILogger<DeliveryFailureReporter>>(),
-            sp.GetService<ITimelineStore>(),
-            sp.GetService<IUserDirectory>(),
-            sp.GetService<IMessageTemplates>()));
+        // A message that failed for good is reported (record, timeline, notice to the administrators) and opens an incident.
+        services.AddSingleton<IDeliveryFailureReporter>(sp => new Application.Incidents.DeliveryFailureIncidents(
+            new DeliveryFailureReporter(
+                sp.GetRequiredService<IDeliveryFailureStore>(),
+                sp.GetRequiredService<IOutbox>(),
+                sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<IOptions<MailOptions>>(),
+                sp.GetRequiredService<ILogger<DeliveryFailureReporter>>(),
+                sp.GetService<ITimelineStore>(),
+                sp.GetService<IUserDirectory>(),
+                sp.GetService<IMessageTemplates>()),
+            () => sp.GetRequiredService<Application.Incidents.IncidentService>(),
+            sp.GetRequiredService<ILogger<Application.Incidents.DeliveryFailureIncidents>>()));
         services.AddSingleton(sp => new OutboxDispatcher(
             sp.GetRequiredService<IOutboxDeliveryStore>(),
             sp.GetRequiredService<IMailTransport>(),

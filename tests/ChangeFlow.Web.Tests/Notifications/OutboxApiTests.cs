@@ -113,6 +113,13 @@ public sealed class OutboxApiTests(ChangeFlowServerFixture fixture) : IClassFixt
         Assert.Contains("PIR invitation", notice["subject"]!.GetValue<string>(), StringComparison.Ordinal);
         var timeline = await Server.Services.GetRequiredService<Application.Common.ITimelineStore>().ListAsync("RFC-2026-014", CancellationToken.None);
         Assert.Single(timeline, e => e.Action == DeliveryFailureReporter.FailedAction && e.Data!["outboxId"]!.GetValue<string>() == id);
+
+        // The service desk owns it: an incident on application support, categorized as software.
+        var incidents = await Application.Incidents.IncidentStoreExtensions.ListAllAsync(
+            Server.Services.GetRequiredService<Application.Incidents.IIncidentStore>(),
+            new Application.Incidents.IncidentQuery(ServiceId: Application.Incidents.DeliveryFailureIncidents.ServiceId), CancellationToken.None);
+        var incident = Assert.Single(incidents, i => i.Incident.Description?.Contains(id, StringComparison.Ordinal) == true);
+        Assert.Equal((Application.Incidents.DeliveryFailureIncidents.Category, "Message could not be delivered: PIR invitation"), (incident.Incident.Category, incident.Incident.Title));
     }
 
     [Fact]
