@@ -226,12 +226,21 @@ public sealed partial class NoticeScheduler
         for (var i = 0; i < plan.Count; i++)
         {
             var row = plan[i];
-            if (!NoticeChannels.IsSent(row) || row.When is null or NotificationTiming.OnOutcome || (row.Recipients ?? []).Count == 0)
+            if (row.When is null or NotificationTiming.OnOutcome)
             {
                 continue;
             }
 
             var rowId = row.Id ?? CommunicationItem.DefaultId(i);
+            if (!NoticeChannels.IsSent(row) || (row.Recipients ?? []).Count == 0)
+            {
+                // Said in the timeline so nobody assumes ChangeFlow took care of it.
+                log.Add(new NoticeLog("notices.manual", NoticeChannels.IsSent(row)
+                    ? $"{rowId} ({row.Audience}) names no recipients: ChangeFlow does not send it."
+                    : $"{rowId} ({row.Audience}) goes by {string.Join(", ", row.Channels)}: ChangeFlow does not send it."));
+                continue;
+            }
+
             var due = DueOf(row.When, window);
             var template = row.Template ?? NoticeTemplates.MaintenanceNotice;
             var audience = await _audiences.ResolveAsync(row.Recipients!, record, [.. plan.Where(r => !ReferenceEquals(r, row))], cancellationToken);

@@ -156,6 +156,22 @@ public sealed class NoticesApiTests : IAsyncLifetime
             "unknown");
     }
 
+    [Fact]
+    public async Task Users_CarryTheZoneAndCultureTheyReadNoticesIn_CheckedWhenSet()
+    {
+        var created = (await HttpAssert.StatusAsync(HttpStatusCode.Created, await _server.Admin.PostAsync(
+            "api/users",
+            Json(new JsonObject { ["email"] = "surveillance.lead@changeflow.test", ["roles"] = new JsonArray("CabMember"), ["timeZoneId"] = "Africa/Dakar", ["culture"] = "fr-SN" }))))!;
+        Assert.Equal(("Africa/Dakar", "fr-SN"), (Text(created, "timeZoneId"), Text(created, "culture")));
+
+        var id = Text(created, "id");
+        await HttpAssert.FieldErrorAsync(await _server.Admin.PatchAsync($"api/users/{id}", Json(new JsonObject { ["timeZoneId"] = "Africa/Atlantis" })), "timeZoneId", "unknown");
+        await HttpAssert.FieldErrorAsync(await _server.Admin.PatchAsync($"api/users/{id}", Json(new JsonObject { ["culture"] = "tlh" })), "culture", "invalid");
+        var cleared = (await HttpAssert.StatusAsync(HttpStatusCode.OK, await _server.Admin.PatchAsync($"api/users/{id}", Json(new JsonObject { ["timeZoneId"] = "" }))))!;
+        Assert.Null(cleared["timeZoneId"]);
+        Assert.Equal("fr-SN", Text(cleared, "culture"));
+    }
+
     /// <summary>RFC-2026-014 submitted on Sunday 2026-05-03 and authorized by the CAB on 2026-05-13.</summary>
     private async Task<string> ScheduledAsync()
     {
