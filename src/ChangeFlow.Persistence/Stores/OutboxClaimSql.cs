@@ -1,10 +1,6 @@
-using System.Data;
 using ChangeFlow.Application.Notifications;
 using ChangeFlow.Persistence.Entities;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Infrastructure;
-using Microsoft.EntityFrameworkCore.Metadata;
-using Microsoft.EntityFrameworkCore.Storage;
 
 namespace ChangeFlow.Persistence.Stores;
 
@@ -21,62 +17,31 @@ namespace ChangeFlow.Persistence.Stores;
 /// </remarks>
 internal static class OutboxClaimSql
 {
-    private const string PostgreSqlProvider = "Npgsql.EntityFrameworkCore.PostgreSQL";
-
     public static async Task<IReadOnlyList<string>> ClaimAsync(
         DbContext db, string owner, DateTime now, DateTime until, int take, CancellationToken cancellationToken)
     {
-        var sql = db.GetService<ISqlGenerationHelper>();
-        var entity = db.Model.FindEntityType(typeof(OutboxMessageEntity)) ?? throw new InvalidOperationException("OutboxMessageEntity is not in the model.");
-        var table = sql.DelimitIdentifier(entity.GetTableName()!, entity.GetSchema());
-        string Column(string name) => sql.DelimitIdentifier(Property(name).GetColumnName());
-        IProperty Property(string name) => entity.FindProperty(name) ?? throw new InvalidOperationException($"OutboxMessageEntity has no property {name}.");
-
-        var connection = db.Database.GetDbConnection();
-        if (connection.State != ConnectionState.Open)
-        {
-            await db.Database.OpenConnectionAsync(cancellationToken);
-        }
-
-        await using var command = connection.CreateCommand();
-        string Parameter(string property, object? value)
-        {
-            var name = "p" + command.Parameters.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            var mapped = Property(property);
-            command.Parameters.Add(mapped.GetRelationalTypeMapping().CreateParameter(command, name, value, mapped.IsNullable));
-            return sql.GenerateParameterNamePlaceholder(name);
-        }
-
-        var id = Column(nameof(OutboxMessageEntity.Id));
-        var nextAttemptAt = Column(nameof(OutboxMessageEntity.NextAttemptAt));
-        var claimedUntil = Column(nameof(OutboxMessageEntity.ClaimedUntil));
-        var postgres = string.Equals(db.Database.ProviderName, PostgreSqlProvider, StringComparison.Ordinal);
-        var ownerParameter = Parameter(nameof(OutboxMessageEntity.ClaimedBy), owner);
-        var untilParameter = Parameter(nameof(OutboxMessageEntity.ClaimedUntil), until);
-        var pending = Parameter(nameof(OutboxMessageEntity.Status), OutboxStatus.Pending.ToString());
-        var nowDue = Parameter(nameof(OutboxMessageEntity.NextAttemptAt), now);
-        var nowLease = Parameter(nameof(OutboxMessageEntity.ClaimedUntil), now);
-        var limit = command.CreateParameter();
-        limit.ParameterName = "plimit";
-        limit.DbType = DbType.Int32;
-        limit.Value = take;
-        command.Parameters.Add(limit);
-        command.CommandText =
-            $"UPDATE {table} SET {Column(nameof(OutboxMessageEntity.ClaimedBy))} = {ownerParameter}, {claimedUntil} = {untilParameter} "
-            + $"WHERE {id} IN (SELECT {id} FROM {table} "
-            + $"WHERE {Column(nameof(OutboxMessageEntity.Status))} = {pending} AND {nextAttemptAt} <= {nowDue} "
+        await using var model = await ModelCommand<OutboxMessageEntity>.CreateAsync(db, cancellationToken);
+        var id = model.Column(nameof(OutboxMessageEntity.Id));
+        var nextAttemptAt = model.Column(nameof(OutboxMessageEntity.NextAttemptAt));
+        var claimedUntil = model.Column(nameof(OutboxMessageEntity.ClaimedUntil));
+        var ownerParameter = model.Parameter(nameof(OutboxMessageEntity.ClaimedBy), owner);
+        var untilParameter = model.Parameter(nameof(OutboxMessageEntity.ClaimedUntil), until);
+        var pending = model.Parameter(nameof(OutboxMessageEntity.Status), OutboxStatus.Pending.ToString());
+        var nowDue = model.Parameter(nameof(OutboxMessageEntity.NextAttemptAt), now);
+        var nowLease = model.Parameter(nameof(OutboxMessageEntity.ClaimedUntil), now);
+        var limit = model.Limit(take);
+        model.Command.CommandText =
+            $"UPDATE {model.Table} SET {model.Column(nameof(OutboxMessageEntity.ClaimedBy))} = {ownerParameter}, {claimedUntil} = {untilParameter} "
+            + $"WHERE {id} IN (SELECT {id} FROM {model.Table} "
+            + $"WHERE {model.Column(nameof(OutboxMessageEntity.Status))} = {pending} AND {nextAttemptAt} <= {nowDue} "
             + $"AND ({claimedUntil} IS NULL OR {claimedUntil} <= {nowLease}) "
-            + $"ORDER BY {nextAttemptAt} LIMIT {sql.GenerateParameterNamePlaceholder("plimit")}"
-            + (postgres ? " FOR UPDATE SKIP LOCKED" : "")
+            + $"ORDER BY {nextAttemptAt} LIMIT {limit}"
+            + (model.IsPostgreSql ? " FOR UPDATE SKIP LOCKED" : "")
             + $") RETURNING {id}";
-        if (db.Database.GetCommandTimeout() is { } timeout)
-        {
-            command.CommandTimeout = timeout;
-        }
 
         using var turn = await WriteGate.EnterAsync(db, cancellationToken);
         var claimed = new List<string>(take);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await using var reader = await model.Command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
             claimed.Add(reader.GetString(0));
@@ -93,47 +58,24 @@ internal static class OutboxClaimSql
     public static async Task<bool> MarkSentAsync(
         DbContext db, string id, string owner, DateTime sentAt, string? note, CancellationToken cancellationToken)
     {
-        var sql = db.GetService<ISqlGenerationHelper>();
-        var entity = db.Model.FindEntityType(typeof(OutboxMessageEntity)) ?? throw new InvalidOperationException("OutboxMessageEntity is not in the model.");
-        IProperty Property(string name) => entity.FindProperty(name) ?? throw new InvalidOperationException($"OutboxMessageEntity has no property {name}.");
-        string Column(string name) => sql.DelimitIdentifier(Property(name).GetColumnName());
-
-        var connection = db.Database.GetDbConnection();
-        if (connection.State != ConnectionState.Open)
-        {
-            await db.Database.OpenConnectionAsync(cancellationToken);
-        }
-
-        await using var command = connection.CreateCommand();
-        string Parameter(string property, object? value)
-        {
-            var name = "p" + command.Parameters.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            var mapped = Property(property);
-            command.Parameters.Add(mapped.GetRelationalTypeMapping().CreateParameter(command, name, value, mapped.IsNullable));
-            return sql.GenerateParameterNamePlaceholder(name);
-        }
-
-        var status = Column(nameof(OutboxMessageEntity.Status));
-        var attempts = Column(nameof(OutboxMessageEntity.Attempts));
-        var version = Column(nameof(OutboxMessageEntity.Version));
-        var claimedBy = Column(nameof(OutboxMessageEntity.ClaimedBy));
-        command.CommandText =
-            $"UPDATE {sql.DelimitIdentifier(entity.GetTableName()!, entity.GetSchema())} SET "
-            + $"{status} = {Parameter(nameof(OutboxMessageEntity.Status), OutboxStatus.Sent.ToString())}, "
-            + $"{Column(nameof(OutboxMessageEntity.SentAt))} = {Parameter(nameof(OutboxMessageEntity.SentAt), sentAt)}, "
+        await using var model = await ModelCommand<OutboxMessageEntity>.CreateAsync(db, cancellationToken);
+        var status = model.Column(nameof(OutboxMessageEntity.Status));
+        var attempts = model.Column(nameof(OutboxMessageEntity.Attempts));
+        var version = model.Column(nameof(OutboxMessageEntity.Version));
+        var claimedBy = model.Column(nameof(OutboxMessageEntity.ClaimedBy));
+        model.Command.CommandText =
+            $"UPDATE {model.Table} SET "
+            + $"{status} = {model.Parameter(nameof(OutboxMessageEntity.Status), OutboxStatus.Sent.ToString())}, "
+            + $"{model.Column(nameof(OutboxMessageEntity.SentAt))} = {model.Parameter(nameof(OutboxMessageEntity.SentAt), sentAt)}, "
             + $"{attempts} = {attempts} + 1, "
-            + $"{Column(nameof(OutboxMessageEntity.LastError))} = {Parameter(nameof(OutboxMessageEntity.LastError), note)}, "
-            + $"{claimedBy} = NULL, {Column(nameof(OutboxMessageEntity.ClaimedUntil))} = NULL, "
+            + $"{model.Column(nameof(OutboxMessageEntity.LastError))} = {model.Parameter(nameof(OutboxMessageEntity.LastError), note)}, "
+            + $"{claimedBy} = NULL, {model.Column(nameof(OutboxMessageEntity.ClaimedUntil))} = NULL, "
             + $"{version} = {version} + 1 "
-            + $"WHERE {Column(nameof(OutboxMessageEntity.Id))} = {Parameter(nameof(OutboxMessageEntity.Id), id)} "
-            + $"AND {claimedBy} = {Parameter(nameof(OutboxMessageEntity.ClaimedBy), owner)} "
-            + $"AND {status} IN ({Parameter(nameof(OutboxMessageEntity.Status), OutboxStatus.Pending.ToString())}, {Parameter(nameof(OutboxMessageEntity.Status), OutboxStatus.Canceled.ToString())})";
-        if (db.Database.GetCommandTimeout() is { } timeout)
-        {
-            command.CommandTimeout = timeout;
-        }
+            + $"WHERE {model.Column(nameof(OutboxMessageEntity.Id))} = {model.Parameter(nameof(OutboxMessageEntity.Id), id)} "
+            + $"AND {claimedBy} = {model.Parameter(nameof(OutboxMessageEntity.ClaimedBy), owner)} "
+            + $"AND {status} IN ({model.Parameter(nameof(OutboxMessageEntity.Status), OutboxStatus.Pending.ToString())}, {model.Parameter(nameof(OutboxMessageEntity.Status), OutboxStatus.Canceled.ToString())})";
 
         using var turn = await WriteGate.EnterAsync(db, cancellationToken);
-        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+        return await model.Command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 }

@@ -1,10 +1,6 @@
-using System.Data;
 using ChangeFlow.Application.Workflows;
 using ChangeFlow.Persistence.Entities;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Infrastructure;
-using Microsoft.EntityFrameworkCore.Metadata;
-using Microsoft.EntityFrameworkCore.Storage;
 
 namespace ChangeFlow.Persistence.Stores;
 
@@ -22,60 +18,29 @@ namespace ChangeFlow.Persistence.Stores;
 /// </remarks>
 internal static class TimerClaimSql
 {
-    private const string PostgreSqlProvider = "Npgsql.EntityFrameworkCore.PostgreSQL";
-
     public static async Task<IReadOnlyList<TimerBookmark>> ClaimAsync(
         DbContext db, string owner, DateTime now, DateTime until, int take, CancellationToken cancellationToken)
     {
-        var sql = db.GetService<ISqlGenerationHelper>();
-        var entity = db.Model.FindEntityType(typeof(BookmarkEntity)) ?? throw new InvalidOperationException("BookmarkEntity is not in the model.");
-        var table = sql.DelimitIdentifier(entity.GetTableName()!, entity.GetSchema());
-        string Column(string name) => sql.DelimitIdentifier(Property(name).GetColumnName());
-        IProperty Property(string name) => entity.FindProperty(name) ?? throw new InvalidOperationException($"BookmarkEntity has no property {name}.");
-
-        var connection = db.Database.GetDbConnection();
-        if (connection.State != ConnectionState.Open)
-        {
-            await db.Database.OpenConnectionAsync(cancellationToken);
-        }
-
-        await using var command = connection.CreateCommand();
-        string Parameter(string property, object? value)
-        {
-            var name = "p" + command.Parameters.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            var mapped = Property(property);
-            command.Parameters.Add(mapped.GetRelationalTypeMapping().CreateParameter(command, name, value, mapped.IsNullable));
-            return sql.GenerateParameterNamePlaceholder(name);
-        }
-
-        var id = Column(nameof(BookmarkEntity.Id));
-        var dueAt = Column(nameof(BookmarkEntity.DueAt));
-        var claimedUntil = Column(nameof(BookmarkEntity.ClaimedUntil));
-        var postgres = string.Equals(db.Database.ProviderName, PostgreSqlProvider, StringComparison.Ordinal);
-        var ownerParameter = Parameter(nameof(BookmarkEntity.ClaimedBy), owner);
-        var untilParameter = Parameter(nameof(BookmarkEntity.ClaimedUntil), until);
-        var nowDue = Parameter(nameof(BookmarkEntity.DueAt), now);
-        var nowLease = Parameter(nameof(BookmarkEntity.ClaimedUntil), now);
-        var limit = command.CreateParameter();
-        limit.ParameterName = "plimit";
-        limit.DbType = DbType.Int32;
-        limit.Value = take;
-        command.Parameters.Add(limit);
-        command.CommandText =
-            $"UPDATE {table} SET {Column(nameof(BookmarkEntity.ClaimedBy))} = {ownerParameter}, {claimedUntil} = {untilParameter} "
-            + $"WHERE {id} IN (SELECT {id} FROM {table} "
+        await using var model = await ModelCommand<BookmarkEntity>.CreateAsync(db, cancellationToken);
+        var id = model.Column(nameof(BookmarkEntity.Id));
+        var dueAt = model.Column(nameof(BookmarkEntity.DueAt));
+        var claimedUntil = model.Column(nameof(BookmarkEntity.ClaimedUntil));
+        var ownerParameter = model.Parameter(nameof(BookmarkEntity.ClaimedBy), owner);
+        var untilParameter = model.Parameter(nameof(BookmarkEntity.ClaimedUntil), until);
+        var nowDue = model.Parameter(nameof(BookmarkEntity.DueAt), now);
+        var nowLease = model.Parameter(nameof(BookmarkEntity.ClaimedUntil), now);
+        var limit = model.Limit(take);
+        model.Command.CommandText =
+            $"UPDATE {model.Table} SET {model.Column(nameof(BookmarkEntity.ClaimedBy))} = {ownerParameter}, {claimedUntil} = {untilParameter} "
+            + $"WHERE {id} IN (SELECT {id} FROM {model.Table} "
             + $"WHERE {dueAt} IS NOT NULL AND {dueAt} <= {nowDue} AND ({claimedUntil} IS NULL OR {claimedUntil} <= {nowLease}) "
-            + $"ORDER BY {dueAt} LIMIT {sql.GenerateParameterNamePlaceholder("plimit")}"
-            + (postgres ? " FOR UPDATE SKIP LOCKED" : "")
-            + $") RETURNING {Column(nameof(BookmarkEntity.InstanceId))}, {id}, {dueAt}, {Column(nameof(BookmarkEntity.JobId))}";
-        if (db.Database.GetCommandTimeout() is { } timeout)
-        {
-            command.CommandTimeout = timeout;
-        }
+            + $"ORDER BY {dueAt} LIMIT {limit}"
+            + (model.IsPostgreSql ? " FOR UPDATE SKIP LOCKED" : "")
+            + $") RETURNING {model.Column(nameof(BookmarkEntity.InstanceId))}, {id}, {dueAt}, {model.Column(nameof(BookmarkEntity.JobId))}";
 
         using var turn = await WriteGate.EnterAsync(db, cancellationToken);
         var claimed = new List<TimerBookmark>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await using var reader = await model.Command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
             claimed.Add(new TimerBookmark(
