@@ -56,6 +56,15 @@ public sealed record ChangeRecord
     /// <summary>Progress of the rollback procedure's steps (ids <c>rb-1</c>, <c>rb-2</c>...).</summary>
     public IReadOnlyList<StepProgress> RollbackSteps { get; init; } = [];
 
+    /// <summary>When the rollback procedure started, if it did (by the decision point, a failed checkpoint or a person).</summary>
+    public DateTimeOffset? RollbackStartedAt { get; init; }
+
+    /// <summary>Who started the rollback: the user whose action led to it, or <c>system</c> when a timer did.</summary>
+    public string? RollbackStartedBy { get; init; }
+
+    /// <summary>Why the rollback runs, as the workflow gave it.</summary>
+    public string? RollbackReason { get; init; }
+
     /// <summary>What the change's notices were last scheduled against (revision, announced window, calendar sequences).</summary>
     public Notifications.NoticeState Notices { get; init; } = Notifications.NoticeState.None;
 

@@ -102,6 +102,19 @@ public sealed partial class UserService
     /// <summary>A user by id.</summary>
     public Task<UserRecord?> FindAsync(string id, CancellationToken cancellationToken) => _users.FindByIdAsync(id, cancellationToken);
 
+    /// <summary>
+    /// The id of the user <paramref name="idOrEmail"/> names: an e-mail (anything with an <c>@</c>; user ids have none)
+    /// is looked up, in any case; an id is returned as it is, whether or not such a user exists, so callers answer
+    /// an unknown one as they always have.
+    /// </summary>
+    public async Task<string> ResolveIdAsync(string idOrEmail, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(idOrEmail);
+        return idOrEmail.Contains('@', StringComparison.Ordinal) && await _users.FindByEmailAsync(Normalize(idOrEmail), cancellationToken) is { } user
+            ? user.Id
+            : idOrEmail;
+    }
+
     /// <summary>Users matching a query, in e-mail order.</summary>
     public Task<IReadOnlyList<UserRecord>> ListAsync(UserQuery query, CancellationToken cancellationToken) => _users.ListAsync(query, cancellationToken);
 

@@ -336,6 +336,20 @@ public static class ChangesApi
             ["outcome"] = record.Change.Outcome?.ToString(),
             ["version"] = record.Version,
         };
+        if (record.RollbackStartedAt is not null)
+        {
+            var total = record.Change.RollbackProcedure?.Steps.Count ?? 0;
+            view["rollback"] = new JsonObject
+            {
+                ["startedAt"] = record.RollbackStartedAt,
+                ["startedBy"] = record.RollbackStartedBy,
+                ["reason"] = record.RollbackReason,
+                ["stepsDone"] = record.RollbackSteps.Count(s => s.Status == StepStatus.Done),
+                ["stepsTotal"] = total,
+                ["inProgress"] = record.Change.Outcome is null,
+            };
+        }
+
         var document = JsonSerializer.SerializeToNode(ChangeRecordJson.ToDocument(record), DossierJson.StorageOptions)!.AsObject();
         foreach (var (name, value) in document.ToList())
         {

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using ChangeFlow.Application.Improvement;
+using ChangeFlow.Application.Security;
 using ChangeFlow.Application.Tasks;
 using ChangeFlow.Domain.Common;
 using ChangeFlow.Web.Security;
@@ -11,6 +12,9 @@ namespace ChangeFlow.Web.Api;
 public static class TasksApi
 {
     // A task's status is written by name ("Open", "Completed"), as ?status= takes it, not as the enum's number.
+    /// <summary>The <c>?status=</c> value that lists tasks in every status.</summary>
+    private const string AllStatuses = "All";
+
     private static readonly JsonSerializerOptions TaskJson = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
 
     /// <summary>Maps the endpoints.</summary>
@@ -18,7 +22,7 @@ public static class TasksApi
     {
         var group = app.MapGroup("/api/tasks").WithTags("Tasks");
         group.MapGet("/", ListAsync)
-            .WithSummary("A task inbox: ?assignedTo=me (default) or a user id (change managers and admins), &status=Open|Completed|Canceled|Expired&skip=&take=.");
+            .WithSummary("A task inbox: ?assignedTo=me (default) or a user id or e-mail (change managers and admins), &status=Open (default)|Completed|Canceled|Expired|All&skip=&take=.");
         group.MapGet("/{taskId}", async (string taskId, TaskService tasks, HttpCurrentUser user, CancellationToken ct) =>
                 ApiResults.From(await tasks.GetAsync(taskId, user.UserId!, user.Roles, ct), Json))
             .WithSummary("One task (its assignee, change managers and admins).");
@@ -27,7 +31,7 @@ public static class TasksApi
             .WithSummary("Completes a task: { outcome: \"Approved\"|\"Rejected\"|..., comment?, data? }. A rejection needs a comment; nobody approves their own change.");
         group.MapPost("/{taskId}/reassign", ReassignAsync).WithIdempotency()
             .Accepts<ReassignTaskBody>("application/json").Produces<HumanTask>()
-            .WithSummary("Hands a task to someone else: { userId } (the assignee, change managers and admins).");
+            .WithSummary("Hands a task to someone else: { userId } (an id or an e-mail; the assignee, change managers and admins).");
 
         var improvements = app.MapGroup("/api/improvements").WithTags("Continual improvement");
         improvements.MapGet("/", async (string? change, string? skip, string? take, IImprovementStore store, CancellationToken ct) =>
@@ -74,10 +78,12 @@ public static class TasksApi
         version = record.Version,
     };
 
-    private static async Task<IResult> ListAsync(string? assignedTo, string? status, string? skip, string? take, TaskService tasks, HttpCurrentUser user, CancellationToken ct)
+    private static async Task<IResult> ListAsync(string? assignedTo, string? status, string? skip, string? take, TaskService tasks, UserService users, HttpCurrentUser user, CancellationToken ct)
     {
         var errors = new List<DomainError>();
-        var parsedStatus = QueryValues.Enum<HumanTaskStatus>("status", status, errors);
+        // An inbox is what is left to do: open tasks unless the caller asks for a status, or for all of them.
+        var everyStatus = string.Equals(status, AllStatuses, StringComparison.OrdinalIgnoreCase);
+        var parsedStatus = everyStatus ? (HumanTaskStatus?)null : QueryValues.Enum<HumanTaskStatus>("status", status, errors) ?? HumanTaskStatus.Open;
         var (skipCount, takeCount) = (QueryValues.Int("skip", skip, errors), QueryValues.Int("take", take, errors));
         if (skipCount is < 0)
         {
@@ -94,7 +100,7 @@ public static class TasksApi
             return ApiResults.Invalid(errors);
         }
 
-        var who = string.IsNullOrEmpty(assignedTo) || assignedTo.Equals("me", StringComparison.OrdinalIgnoreCase) ? user.UserId! : assignedTo;
+        var who = string.IsNullOrEmpty(assignedTo) || assignedTo.Equals("me", StringComparison.OrdinalIgnoreCase) ? user.UserId! : await users.ResolveIdAsync(assignedTo, ct);
         if (who != user.UserId && !user.IsInRole(Application.Security.Roles.ChangeManager) && !user.IsInRole(Application.Security.Roles.Admin))
         {
             return TypedResults.Problem("Only change managers and admins see other people's tasks.", statusCode: StatusCodes.Status403Forbidden, title: "Forbidden");
@@ -122,7 +128,7 @@ public static class TasksApi
 
     private static IResult Json(HumanTask task) => TypedResults.Json(task, TaskJson);
 
-    private static async Task<IResult> ReassignAsync(string taskId, HttpRequest request, TaskService tasks, HttpCurrentUser user, CancellationToken ct)
+    private static async Task<IResult> ReassignAsync(string taskId, HttpRequest request, TaskService tasks, UserService users, HttpCurrentUser user, CancellationToken ct)
     {
         var (body, problem) = await CommandBody.ReadAsync(request, emptyAllowed: false, "userId");
         if (body is null)
@@ -133,6 +139,6 @@ public static class TasksApi
         var to = body.Text("userId", required: true, maxLength: 320);
         return body.Errors.Count > 0
             ? ApiResults.Invalid(body.Errors)
-            : ApiResults.From(await tasks.ReassignAsync(taskId, to, user.UserId!, user.Roles, ct), Json);
+            : ApiResults.From(await tasks.ReassignAsync(taskId, await users.ResolveIdAsync(to!, ct), user.UserId!, user.Roles, ct), Json);
     }
 }

@@ -4,7 +4,10 @@ using ChangeFlow.Web.Security;
 
 namespace ChangeFlow.Web.Api;
 
-/// <summary>Users and their personal API tokens. In every <c>{id}</c> route, <c>me</c> means the caller.</summary>
+/// <summary>
+/// Users and their personal API tokens. In every <c>{id}</c> route, <c>me</c> means the caller and an e-mail address
+/// names the user who has it.
+/// </summary>
 public static class UsersApi
 {
     public static IEndpointRouteBuilder MapUsersApi(this IEndpointRouteBuilder app)
@@ -73,7 +76,7 @@ public static class UsersApi
 
         group.MapGet("/{id}", async (string id, HttpContext context, UserService users) =>
         {
-            id = Resolve(id, context);
+            id = await ResolveAsync(id, context, users);
             if (!IsSelfOr(context, id, Roles.Admin, Roles.ChangeManager))
             {
                 return (IResult)TypedResults.Forbid();
@@ -93,7 +96,7 @@ public static class UsersApi
             }
 
             var result = await users.UpdateAsync(
-                Resolve(id, context),
+                await ResolveAsync(id, context, users),
                 new UserChanges(body!.DisplayName, body.Roles, body.Groups, body.IsActive, body.Password, body.Version, body.TimeZoneId, body.Culture),
                 context.RequestAborted);
             return result.IsSuccess ? TypedResults.Ok(UserJson.From(result.Value)) : JsonBody.Problem(result.Errors);
@@ -102,7 +105,7 @@ public static class UsersApi
 
         group.MapPost("/{id}/tokens", async (string id, HttpContext context, UserService users) =>
         {
-            id = Resolve(id, context);
+            id = await ResolveAsync(id, context, users);
             if (!IsSelfOr(context, id, Roles.Admin))
             {
                 return (IResult)TypedResults.Forbid();
@@ -130,7 +133,7 @@ public static class UsersApi
 
         group.MapGet("/{id}/tokens", async (string id, HttpContext context, UserService users, TimeProvider time) =>
         {
-            id = Resolve(id, context);
+            id = await ResolveAsync(id, context, users);
             if (!IsSelfOr(context, id, Roles.Admin))
             {
                 return (IResult)TypedResults.Forbid();
@@ -146,7 +149,7 @@ public static class UsersApi
 
         group.MapDelete("/{id}/tokens/{tokenId}", async (string id, string tokenId, HttpContext context, UserService users) =>
         {
-            id = Resolve(id, context);
+            id = await ResolveAsync(id, context, users);
             if (!IsSelfOr(context, id, Roles.Admin))
             {
                 return (IResult)TypedResults.Forbid();
@@ -160,8 +163,8 @@ public static class UsersApi
         return app;
     }
 
-    private static string Resolve(string id, HttpContext context) =>
-        id == "me" ? context.User.GetUserId() ?? id : id;
+    private static async Task<string> ResolveAsync(string id, HttpContext context, UserService users) =>
+        id == "me" ? context.User.GetUserId() ?? id : await users.ResolveIdAsync(id, context.RequestAborted);
 
     private static bool IsSelfOr(HttpContext context, string id, params string[] roles) =>
         context.User.GetUserId() == id || roles.Any(context.User.IsInRole);

@@ -110,6 +110,14 @@ public abstract class Rfc2026014ApiTests : IAsyncLifetime
         Assert.Contains("Not validated by the hard rollback decision point", rollback["summary"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Equal("Implement", await _api.StateAsync(number));
 
+        // The change itself says a rollback is under way, since when, who set it off and how far it got.
+        var underWay = (await _api.ChangeAsync(number))["rollback"]!;
+        Assert.Equal(Wat(5, 24, 4), Instant(underWay["startedAt"]));
+        Assert.Equal("system", underWay["startedBy"]!.GetValue<string>());
+        Assert.Equal(0, underWay["stepsDone"]!.GetValue<int>());
+        Assert.Equal(DemoData.Rfc2026014().RollbackProcedure!.Steps.Count, underWay["stepsTotal"]!.GetValue<int>());
+        Assert.True(underWay["inProgress"]!.GetValue<bool>());
+
         // Too late to validate now.
         var late = await ValidateAsync(_api.Implementer, number, "Finished at last");
         Assert.True(late.StatusCode is HttpStatusCode.Conflict or HttpStatusCode.BadRequest, $"Validating after the decision point answered {(int)late.StatusCode}.");
@@ -118,9 +126,14 @@ public abstract class Rfc2026014ApiTests : IAsyncLifetime
         {
             await _server.AdvanceToAsync(Wat(5, 24, 4, 5 * (i + 1)));
             await _api.ReportStepAsync(_api.Implementer, number, ChangeStimuli.RollbackStepId(i), rollback: true);
+            if (i == 1)
+            {
+                Assert.Equal(2, (await _api.ChangeAsync(number))["rollback"]!["stepsDone"]!.GetValue<int>());
+            }
         }
 
         var change = await _api.ChangeAsync(number);
+        Assert.False(change["rollback"]!["inProgress"]!.GetValue<bool>());
         Assert.Equal("Review", change["dossier"]!["state"]!.GetValue<string>());
         Assert.Equal("RolledBack", change["dossier"]!["outcome"]!.GetValue<string>());
         Assert.Equal(8, change["rollbackSteps"]!.AsArray().Count);

@@ -101,6 +101,27 @@ public sealed class TasksApiTests(TasksApiFixture fixture) : IClassFixture<Tasks
     }
 
     [Fact]
+    public async Task List_ShowsOpenTasksByDefault_AndOthersOnlyWhenAskedFor()
+    {
+        var number = await fixture.SubmitNormalChangeAsync();
+        var task = await TasksApiFixture.VoteTaskAsync(fixture.Cab1, number);
+        var id = task["id"]!.GetValue<string>();
+        using var voted = await fixture.Cab1.Client.PostAsync($"api/tasks/{id}/complete", ChangeApi.Json(new { outcome = "Approved", comment = "Fine." }));
+        await HttpAssert.StatusAsync(HttpStatusCode.OK, voted);
+
+        async Task<bool> ListedAsync(string url)
+        {
+            using var response = await fixture.Cab1.Client.GetAsync(url);
+            return (await HttpAssert.StatusAsync(HttpStatusCode.OK, response))!["items"]!.AsArray().Any(t => t!["id"]!.GetValue<string>() == id);
+        }
+
+        Assert.False(await ListedAsync("api/tasks?assignedTo=me&take=200"));
+        Assert.False(await ListedAsync("api/tasks?take=200"));
+        Assert.True(await ListedAsync("api/tasks?assignedTo=me&status=Completed&take=200"));
+        Assert.True(await ListedAsync("api/tasks?assignedTo=me&status=all&take=200"));
+    }
+
+    [Fact]
     public async Task Complete_RefusesBadOutcomesOthersTasksAndRepeats_AndAcceptsTheAssigneesVote()
     {
         var number = await fixture.SubmitNormalChangeAsync();
@@ -166,6 +187,23 @@ public sealed class TasksApiTests(TasksApiFixture fixture) : IClassFixture<Tasks
         await HttpAssert.StatusAsync(HttpStatusCode.OK, back);
         using var timeline = await fixture.Requestor.Client.GetAsync($"api/changes/{number}/timeline");
         Assert.Equal(2, (await HttpAssert.StatusAsync(HttpStatusCode.OK, timeline))!.AsArray().Count(e => e!["action"]!.GetValue<string>() == "task.reassigned"));
+    }
+
+    [Fact]
+    public async Task TasksApi_NamesPeopleByEMail_AsWellAsById()
+    {
+        var number = await fixture.SubmitNormalChangeAsync();
+        var taskId = (await TasksApiFixture.VoteTaskAsync(fixture.Cab1, number))["id"]!.GetValue<string>();
+
+        using var inbox = await fixture.Manager.Client.GetAsync($"api/tasks?assignedTo={Uri.EscapeDataString(fixture.Cab1.Email.ToUpperInvariant())}&take=200");
+        Assert.Contains((await HttpAssert.StatusAsync(HttpStatusCode.OK, inbox))!["items"]!.AsArray(), t => t!["id"]!.GetValue<string>() == taskId);
+        using var peek = await fixture.Cab2.Client.GetAsync($"api/tasks?assignedTo={Uri.EscapeDataString(fixture.Cab1.Email)}");
+        Assert.Equal(HttpStatusCode.Forbidden, peek.StatusCode);
+
+        using var toRequestor = await fixture.Cab1.Client.PostAsync($"api/tasks/{taskId}/reassign", ChangeApi.Json(new { userId = fixture.Requestor.Email }));
+        await HttpAssert.FieldErrorAsync(toRequestor, "assignee", "self_approval");
+        using var toNobody = await fixture.Cab1.Client.PostAsync($"api/tasks/{taskId}/reassign", ChangeApi.Json(new { userId = "nobody@example.org" }));
+        await HttpAssert.FieldErrorAsync(toNobody, "assignee", "unknown");
     }
 
     [Fact]

@@ -36,6 +36,27 @@ public sealed class UsersApiTests(ChangeFlowServerFixture fixture) : IClassFixtu
         Assert.Single(bySearch);
     }
 
+    [Fact]
+    public async Task UserRoutes_TakeAnEMail_AsWellAsAnId()
+    {
+        var user = await Server.CreateUserAsync(Roles.Requestor);
+
+        var found = (await HttpAssert.StatusAsync(HttpStatusCode.OK, await Server.Admin.GetAsync($"api/users/{Uri.EscapeDataString(user.Email.ToUpperInvariant())}")))!;
+        Assert.Equal(user.Id, found["id"]!.GetValue<string>());
+        using var patch = JsonContent.Create(new { displayName = "Renamed by e-mail" });
+        var patched = (await HttpAssert.StatusAsync(HttpStatusCode.OK, await Server.Admin.PatchAsync($"api/users/{Uri.EscapeDataString(user.Email)}", patch)))!;
+        Assert.Equal("Renamed by e-mail", patched["displayName"]!.GetValue<string>());
+        var tokens = (await HttpAssert.StatusAsync(HttpStatusCode.OK, await Server.Admin.GetAsync($"api/users/{Uri.EscapeDataString(user.Email)}/tokens")))!;
+        Assert.NotEmpty(tokens.AsArray());
+        await HttpAssert.StatusAsync(HttpStatusCode.NotFound, await Server.Admin.GetAsync("api/users/nobody%40example.org"));
+
+        // Someone else's e-mail is no more open to a plain user than their id, known or not.
+        var other = await Server.CreateUserAsync(Roles.Requestor);
+        Assert.Equal(HttpStatusCode.Forbidden, (await user.Client.GetAsync($"api/users/{Uri.EscapeDataString(other.Email)}")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await user.Client.GetAsync("api/users/nobody%40example.org")).StatusCode);
+        Assert.Equal(user.Id, (await HttpAssert.StatusAsync(HttpStatusCode.OK, await user.Client.GetAsync($"api/users/{Uri.EscapeDataString(user.Email)}")))!["id"]!.GetValue<string>());
+    }
+
     [Theory]
     [InlineData("""{"email":"not-an-email"}""", "email", "invalid")]
     [InlineData("""{"email":"Someone <a@b.org>"}""", "email", "invalid")]

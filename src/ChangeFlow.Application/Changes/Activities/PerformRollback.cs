@@ -34,9 +34,14 @@ public sealed class PerformRollback : ChangeActivity
     /// <inheritdoc />
     public override async ValueTask ExecuteAsync(ActivityExecutionContext context)
     {
-        var record = await LoadChangeAsync(context);
-        var steps = record.Change.RollbackProcedure?.Steps ?? [];
+        var loaded = await LoadChangeAsync(context);
+        var steps = loaded.Change.RollbackProcedure?.Steps ?? [];
         var reason = context.GetString(Reason);
+
+        // The record says a rollback is under way (and since when, and who set it off), so the change page and the
+        // API show it without reading the timeline.
+        var record = loaded with { RollbackStartedAt = context.Now, RollbackStartedBy = Actor(context), RollbackReason = reason };
+        SaveChange(context, record);
         AddTimeline(context, record.Number, "rollback.started", $"Rollback started{(string.IsNullOrWhiteSpace(reason) ? string.Empty : $": {reason}")}; {steps.Count} step(s).", new JsonObject { ["reason"] = reason });
         var deadline = context.GetInstant(Deadline) ?? record.Change.Window?.End;
         context.State["deadline"] = deadline?.ToString("O", System.Globalization.CultureInfo.InvariantCulture);

@@ -41,6 +41,15 @@ public sealed record ChangeRecordDocument
     /// <summary>See <see cref="ChangeRecord.RollbackSteps"/>.</summary>
     public IReadOnlyList<StepProgressDto?>? RollbackSteps { get; init; }
 
+    /// <summary>See <see cref="ChangeRecord.RollbackStartedAt"/>.</summary>
+    public DateTimeOffset? RollbackStartedAt { get; init; }
+
+    /// <summary>See <see cref="ChangeRecord.RollbackStartedBy"/>.</summary>
+    public string? RollbackStartedBy { get; init; }
+
+    /// <summary>See <see cref="ChangeRecord.RollbackReason"/>.</summary>
+    public string? RollbackReason { get; init; }
+
     /// <summary>See <see cref="ChangeRecord.Notices"/>; absent until the change's notices are first scheduled.</summary>
     public Notifications.NoticeState? Notices { get; init; }
 
@@ -104,6 +113,9 @@ public static class ChangeRecordJson
             ValidatedBy = record.ValidatedBy,
             Steps = [.. record.Steps.Select(ToDto)],
             RollbackSteps = [.. record.RollbackSteps.Select(ToDto)],
+            RollbackStartedAt = record.RollbackStartedAt,
+            RollbackStartedBy = record.RollbackStartedBy,
+            RollbackReason = record.RollbackReason,
             Notices = record.Notices == Notifications.NoticeState.None ? null : record.Notices,
             CreatedAt = record.CreatedAt,
             UpdatedAt = record.UpdatedAt,
@@ -170,6 +182,9 @@ public static class ChangeRecordJson
             ValidatedBy = document.ValidatedBy,
             Steps = [.. (document.Steps ?? []).OfType<StepProgressDto>().Select(FromDto)],
             RollbackSteps = [.. (document.RollbackSteps ?? []).OfType<StepProgressDto>().Select(FromDto)],
+            RollbackStartedAt = document.RollbackStartedAt,
+            RollbackStartedBy = document.RollbackStartedBy,
+            RollbackReason = document.RollbackReason,
             Notices = document.Notices ?? Notifications.NoticeState.None,
             CreatedAt = document.CreatedAt ?? default,
             UpdatedAt = document.UpdatedAt ?? default,
