@@ -37,6 +37,21 @@ public sealed partial class DemoSeeder
         ("security-officer", "Information Security Officer", [Roles.CabMember]),
         ("quality-lead", "Head of Quality", [Roles.CabMember]),
         ("lims-implementer", "LIMS Implementer", [Roles.Implementer]),
+        ("virology-lab-manager", "Virology Lab Manager", [Roles.Requestor]),
+        ("bacteriology-lab-manager", "Bacteriology Lab Manager", [Roles.Requestor]),
+        ("lab-technician", "Lab Technician, Epidemiology", [Roles.Requestor]),
+        ("surveillance-analyst", "Surveillance Platform Analyst", [Roles.Requestor]),
+    ];
+
+    /// <summary>
+    /// Who is on the audiences of the seed's communication plan, by seed id, so its notices reach demo users: the
+    /// LIMS's users (the labs and the quality lead), the lab managers, and the surveillance team.
+    /// </summary>
+    private static readonly (string ListId, string[] SeedIds)[] Lists =
+    [
+        (CatalogDefaults.LimsUsersList, ["virology-lab-manager", "bacteriology-lab-manager", "lab-technician", "quality-lead", DemoData.ApplicationOwner.Id]),
+        ("lab-managers", ["virology-lab-manager", "bacteriology-lab-manager"]),
+        ("surveillance-team", ["surveillance-analyst"]),
     ];
 
     private readonly UserService _users;
@@ -45,8 +60,9 @@ public sealed partial class DemoSeeder
     private readonly IReferenceStore _references;
     private readonly TimeProvider _time;
     private readonly ILogger<DemoSeeder> _logger;
+    private readonly string? _attachmentsDirectory;
 
-    public DemoSeeder(UserService users, ChangeService changes, ChangeCatalog catalog, IReferenceStore references, TimeProvider time, ILogger<DemoSeeder> logger)
+    public DemoSeeder(UserService users, ChangeService changes, ChangeCatalog catalog, IReferenceStore references, TimeProvider time, ILogger<DemoSeeder> logger, Notifications.NoticeOptions? notices = null)
     {
         _users = users;
         _changes = changes;
@@ -54,6 +70,7 @@ public sealed partial class DemoSeeder
         _references = references;
         _time = time;
         _logger = logger;
+        _attachmentsDirectory = notices?.AttachmentsDirectory;
     }
 
     /// <summary>Loads the demo data unless it is already there.</summary>
@@ -87,9 +104,21 @@ public sealed partial class DemoSeeder
             }
         }
 
+        foreach (var (listId, seedIds) in Lists)
+        {
+            if (await _references.FindAsync(ReferenceKinds.DistributionList, listId, cancellationToken) is { } list)
+            {
+                var document = JsonNode.Parse(list.Json)!.AsObject();
+                document["members"] = new JsonArray([.. seedIds.Select(seedId => (JsonNode)new JsonObject { ["userId"] = ids[seedId] })]);
+                await _catalog.PutAsync(list.Kind, list.Id, document.ToJsonString(), list.Version, "demo", cancellationToken);
+            }
+        }
+
+        await WriteReferenceCardAsync(cancellationToken);
+
         var dossier = JsonNode.Parse(System.Text.Json.JsonSerializer.Serialize(DossierMapper.ToDto(DemoData.Rfc2026014()), DossierJson.StorageOptions))!;
         RenameIds(dossier, ids);
-        var shift = WeeksUntil(DemoData.Rfc2026014().SubmittedAt, _time.GetUtcNow());
+        var shift = WeeksUntilOnTheAgenda(DemoData.Rfc2026014(), DemoData.CabBoard().AgendaLeadTime, _time.GetUtcNow());
         Shift(dossier, shift);
         var parsed = DossierParser.Parse(dossier.ToJsonString(), new DossierReadOptions { SubmittedAt = _time.GetUtcNow() });
         if (!parsed.IsSuccess)
@@ -117,9 +146,32 @@ public sealed partial class DemoSeeder
 
     private static string Email(string seedId) => $"{seedId}@{EmailDomain}";
 
-    /// <summary>Whole weeks from <paramref name="from"/> to the first week that starts at or after <paramref name="to"/>.</summary>
-    private static TimeSpan WeeksUntil(DateTimeOffset from, DateTimeOffset to) =>
-        to <= from ? TimeSpan.Zero : TimeSpan.FromDays(7 * Math.Ceiling((to - from).TotalDays / 7));
+    /// <summary>
+    /// The fewest whole weeks that move the seed's case so that a submission <paramref name="now"/> still reaches the
+    /// CAB meeting of its own story: 10 days before the window, as 13 May before 23 May, with the board's lead time
+    /// kept. The case then starts this week (or next, late in the week, when this week's meeting is too close).
+    /// </summary>
+    internal static TimeSpan WeeksUntilOnTheAgenda(ChangeRequest seed, TimeSpan leadTime, DateTimeOffset now)
+    {
+        var latestSubmission = (seed.CabReviewAt ?? seed.SubmittedAt) - leadTime;
+        return now <= latestSubmission ? TimeSpan.Zero : TimeSpan.FromDays(7 * Math.Ceiling((now - latestSubmission).TotalDays / 7));
+    }
+
+    /// <summary>Puts the quick reference card the lab managers' briefing attaches into the attachments folder, unless one is there.</summary>
+    private async Task WriteReferenceCardAsync(CancellationToken cancellationToken)
+    {
+        if (_attachmentsDirectory is null)
+        {
+            return;
+        }
+
+        var path = Path.Combine(_attachmentsDirectory, DemoData.QuickReferenceCard);
+        if (!File.Exists(path))
+        {
+            Directory.CreateDirectory(_attachmentsDirectory);
+            await File.WriteAllBytesAsync(path, QuickReferenceCard.Pdf(), cancellationToken);
+        }
+    }
 
     /// <summary>Replaces every string property named <c>id</c> or <c>userId</c> whose value is a seed id; returns how many.</summary>
     private static int RenameIds(JsonNode node, IReadOnlyDictionary<string, string> ids)

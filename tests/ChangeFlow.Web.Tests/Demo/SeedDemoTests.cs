@@ -1,6 +1,12 @@
+using System.Globalization;
 using System.Net;
+using ChangeFlow.Application.Changes;
+using ChangeFlow.Application.Notifications;
+using ChangeFlow.Domain.Changes;
+using ChangeFlow.Domain.Demo;
 using ChangeFlow.Testing;
 using ChangeFlow.Web.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ChangeFlow.Web.Tests.Demo;
 
@@ -27,6 +33,42 @@ public sealed class SeedDemoTests
         Assert.Equal("it-ops-head@demo.changeflow.example", requestor["email"]!.GetValue<string>());
         var board = (await HttpAssert.StatusAsync(HttpStatusCode.OK, await server.Admin.GetAsync("api/catalog/cab-boards/cab-main")))!;
         Assert.All(board["document"]!["members"]!.AsArray(), m => Assert.StartsWith("usr_", m!["userId"]!.GetValue<string>(), StringComparison.Ordinal));
+    }
+
+    /// <summary>A Monday evening, and a Saturday, when this week's CAB meeting is too close for the lead time.</summary>
+    [Theory]
+    [InlineData("2026-12-07T18:00:00Z", "2026-12-16", "2026-12-26")]
+    [InlineData("2026-12-12T12:00:00Z", "2026-12-23", "2027-01-02")]
+    public async Task SeedDemo_FollowsTheSeedsCalendar_AndItsNoticesReachDemoUsersWithTheReferenceCard(string now, string cabDay, string windowDay)
+    {
+        await using var server = await ChangeFlowServer.StartAsync(new ChangeFlowServerOptions
+        {
+            WorkflowsDirectory = RepositoryPaths.Workflows,
+            ClockStart = DateTimeOffset.Parse(now, CultureInfo.InvariantCulture),
+            Settings = { ["ChangeFlow:SeedDemo"] = "true" },
+        });
+
+        // The CAB meets on its Wednesday 10 days before the Saturday 22:00 WAT window, as on 13 May before 23 May.
+        var change = Assert.Single((await HttpAssert.StatusAsync(HttpStatusCode.OK, await server.Admin.GetAsync("api/changes")))!["items"]!.AsArray())!;
+        Assert.Equal($"{cabDay}T09:00:00Z", change["cabMeetingAt"]!.GetValue<string>()[..20]);
+        Assert.Equal($"{windowDay}T21:00:00Z", change["dossier"]!["window"]!["start"]!.GetValue<string>());
+
+        // The reference card is in the attachments folder, a real PDF.
+        var card = await File.ReadAllBytesAsync(Path.Combine(server.DataDirectory, "attachments", DemoData.QuickReferenceCard));
+        Assert.Equal("%PDF-1.4", System.Text.Encoding.ASCII.GetString(card, 0, 8));
+        Assert.EndsWith("%%EOF\n", System.Text.Encoding.ASCII.GetString(card), StringComparison.Ordinal);
+
+        // Once scheduled, the plan's notices go to demo users on its lists, the lab managers' with the card attached.
+        var record = (await server.Services.GetRequiredService<IChangeStore>().FindAsync(ChangeNumber.Parse(change["number"]!.GetValue<string>()).Value, CancellationToken.None))!;
+        var batch = await server.Services.GetRequiredService<NoticeScheduler>().ScheduleAsync(record, server.Time.GetUtcNow(), CancellationToken.None);
+        var messages = batch.Writes.OfType<OutboxWrite>().Select(w => w.Message).ToList();
+        var addresses = messages.SelectMany(m => m.To).Select(r => r.Address).ToHashSet(StringComparer.Ordinal);
+        Assert.Contains("virology-lab-manager@demo.changeflow.example", addresses);
+        Assert.Contains("lab-technician@demo.changeflow.example", addresses);
+        Assert.Contains("surveillance-analyst@demo.changeflow.example", addresses);
+        var withCard = messages.Where(m => m.Attachments.Any(a => a.FileName == DemoData.QuickReferenceCard)).SelectMany(m => m.To).Select(r => r.Address).ToHashSet(StringComparer.Ordinal);
+        Assert.Equal(["bacteriology-lab-manager@demo.changeflow.example", "virology-lab-manager@demo.changeflow.example"], withCard.Order(StringComparer.Ordinal));
+        Assert.DoesNotContain(batch.Log, l => l.Summary.Contains("no recipients", StringComparison.OrdinalIgnoreCase));
     }
 
     [Fact]
