@@ -320,7 +320,7 @@ public sealed class ChangeService
                 return CommandResult.Invalid<ChangeRecord>("steps", ErrorCodes.Required, $"Every step must be done before validation; not done: {string.Join(", ", pending)}.");
             }
 
-            var deadline = record.Change.RollbackDecisionPoint ?? record.Change.Window?.End;
+            var deadline = record.Change.RollbackDeadline;
             return record.ValidatedAt is null && deadline is { } d && now >= d
                 ? CommandResult.Conflict<ChangeRecord>("rollbackDecisionPoint", $"The hard rollback decision point ({d:O}) has passed; the change is being rolled back.")
                 : null;
@@ -449,7 +449,7 @@ public sealed class ChangeService
         {
             refused = null;
             before = record.Change.Window;
-            var moved = Shift(record.Change, window);
+            var moved = record.Change.MovedTo(window);
             if (moved == record.Change)
             {
                 return null;
@@ -574,40 +574,6 @@ public sealed class ChangeService
 
     /// <summary>A change with nothing but a valid shape, to check plan rows alone with the dossier validator.</summary>
     private static ChangeRequest PlanHost { get; } = new();
-
-    /// <summary><paramref name="change"/> with <paramref name="window"/>, and everything planned in the old window moved with it.</summary>
-    private static ChangeRequest Shift(ChangeRequest change, ChangeWindow window)
-    {
-        if (change.Window is not { } old)
-        {
-            return change with { Window = window };
-        }
-
-        var (startShift, endShift) = (window.Start - old.Start, window.End - old.End);
-        if (startShift == TimeSpan.Zero && endShift == TimeSpan.Zero && old.TimeZoneId == window.TimeZoneId)
-        {
-            return change;
-        }
-
-        // Rows at a fixed instant or on a fixed day were planned around the old window ("Thursday" before a Saturday
-        // night): they move with it, by the same time or the same number of local days.
-        var days = old.IsValid && window.IsValid ? window.Calendar.DateOf(window.Start).DayNumber - old.Calendar.DateOf(old.Start).DayNumber : 0;
-        return change with
-        {
-            Window = window,
-            CommunicationPlan = [.. change.CommunicationPlan.Select(row => row.When switch
-            {
-                NotificationTiming.AtInstant at => row with { When = NotificationTiming.At(at.Instant + startShift) },
-                NotificationTiming.OnLocalDate day => row with { When = NotificationTiming.During(day.Date.AddDays(days)) },
-                _ => row,
-            })],
-            ImplementationPlan = new ImplementationPlan([.. change.ImplementationPlan.Steps.Select(s => s with { PlannedAt = s.PlannedAt + startShift })]),
-            RollbackDecisionPoint = change.RollbackDecisionPoint + startShift,
-            PostImplementationReview = change.PostImplementationReview is { ScheduledAt: var at } review && at != default
-                ? review with { ScheduledAt = at + endShift }
-                : change.PostImplementationReview,
-        };
-    }
 
     private async Task<StandardTemplate?> CheckStandardAsync(ChangeRecord record, PathErrors errors, CancellationToken cancellationToken)
     {

@@ -64,6 +64,12 @@ public sealed record ChangeRequest
     /// </summary>
     public DateTimeOffset? RollbackDecisionPoint { get; init; }
 
+    /// <summary>
+    /// The instant after which an unvalidated change is rolled back: the hard rollback decision point, else the end of
+    /// the window; null when the change has neither.
+    /// </summary>
+    public DateTimeOffset? RollbackDeadline => RollbackDecisionPoint ?? Window?.End;
+
     /// <summary>How to undo the change.</summary>
     public RollbackProcedure? RollbackProcedure { get; init; }
 
@@ -218,6 +224,40 @@ public sealed record ChangeRequest
         {
             errors.Add("outcome", ErrorCodes.NotAllowed, "An outcome is set only when leaving Implement or Review.");
         }
+    }
+
+    /// <summary>This change with <paramref name="window"/>, and everything planned in the old window moved with it.</summary>
+    public ChangeRequest MovedTo(ChangeWindow window)
+    {
+        if (Window is not { } old)
+        {
+            return this with { Window = window };
+        }
+
+        var (startShift, endShift) = (window.Start - old.Start, window.End - old.End);
+        if (startShift == TimeSpan.Zero && endShift == TimeSpan.Zero && old.TimeZoneId == window.TimeZoneId)
+        {
+            return this;
+        }
+
+        // Rows at a fixed instant or on a fixed day were planned around the old window ("Thursday" before a Saturday
+        // night): they move with it, by the same time or the same number of local days.
+        var days = old.IsValid && window.IsValid ? window.Calendar.DateOf(window.Start).DayNumber - old.Calendar.DateOf(old.Start).DayNumber : 0;
+        return this with
+        {
+            Window = window,
+            CommunicationPlan = [.. CommunicationPlan.Select(row => row.When switch
+            {
+                NotificationTiming.AtInstant at => row with { When = NotificationTiming.At(at.Instant + startShift) },
+                NotificationTiming.OnLocalDate day => row with { When = NotificationTiming.During(day.Date.AddDays(days)) },
+                _ => row,
+            })],
+            ImplementationPlan = new ImplementationPlan([.. ImplementationPlan.Steps.Select(s => s with { PlannedAt = s.PlannedAt + startShift })]),
+            RollbackDecisionPoint = RollbackDecisionPoint + startShift,
+            PostImplementationReview = PostImplementationReview is { ScheduledAt: var at } review && at != default
+                ? review with { ScheduledAt = at + endShift }
+                : PostImplementationReview,
+        };
     }
 
     private TransitionResult Refuse(TransitionStatus status, string path, string code, string message) =>

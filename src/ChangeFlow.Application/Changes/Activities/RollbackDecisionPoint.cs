@@ -51,7 +51,7 @@ public sealed class RollbackDecisionPoint : ChangeActivity
     }
 
     private static DateTimeOffset DeadlineOf(ActivityExecutionContext context, ChangeRecord record) =>
-        context.GetInstant(Deadline) ?? record.Change.RollbackDecisionPoint ?? record.Change.Window?.End
+        context.GetInstant(Deadline) ?? record.Change.RollbackDeadline
         ?? throw new WorkflowFaultException("NoDecisionPoint", $"{record.Number} has no hard rollback decision point, no window and no deadline was given.");
 
     private static bool Decide(ActivityExecutionContext context, ChangeRecord record, DateTimeOffset deadline)

@@ -123,7 +123,11 @@ public static class DossierJson
         public override void Write(Utf8JsonWriter writer, DateTimeOffset value, JsonSerializerOptions options)
         {
             ArgumentNullException.ThrowIfNull(writer);
-            writer.WriteStringValue(value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture));
+            // An instant keeps the offset it is given: the mapper gives a change's instants its zone's offset, so
+            // readers see local times; anything else is UTC and written with "Z".
+            writer.WriteStringValue(value.Offset == TimeSpan.Zero
+                ? value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture)
+                : value.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFFzzz", CultureInfo.InvariantCulture));
         }
 
         private static bool HasNumericOffset(string text) =>

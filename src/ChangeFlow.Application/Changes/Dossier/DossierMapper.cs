@@ -2,6 +2,7 @@ using ChangeFlow.Domain.Changes;
 using ChangeFlow.Domain.Common;
 using ChangeFlow.Domain.Communication;
 using ChangeFlow.Domain.Risk;
+using ChangeFlow.Domain.Time;
 
 namespace ChangeFlow.Application.Changes.Dossier;
 
@@ -42,6 +43,12 @@ public static class DossierMapper
         var rows = change.RiskRegister ?? RiskRegister.Empty;
         var rated = rows.All(r => Enum.IsDefined(r.Probability) && Enum.IsDefined(r.Impact));
         var steps = change.ImplementationPlan?.Steps ?? [];
+
+        // Instants are stored in UTC; a reader sees them as the people in the change's zone do, with that zone's
+        // offset at each instant (22:00+01:00, not 21:00Z labelled "Africa/Lagos"). The instant itself is unchanged.
+        var zone = change.Window is { } inZone ? ZoneCalendar.Find(inZone.TimeZoneId) : null;
+        DateTimeOffset Local(DateTimeOffset at) => zone is { IsSuccess: true } found ? found.Value.ToLocal(at) : at;
+        DateTimeOffset? LocalOrNull(DateTimeOffset? at) => at is { } value ? Local(value) : null;
         return new ChangeDossierDto
         {
             Number = change.Number.IsDefault ? null : change.Number.ToString(),
@@ -51,8 +58,8 @@ public static class DossierMapper
             Requestor = ToDto(change.Requestor),
             ApplicationOwner = ToDto(change.ApplicationOwner),
             SubmittedAt = change.SubmittedAt == default ? null : change.SubmittedAt,
-            Window = change.Window is { } w ? new ChangeWindowDto { Start = w.Start, End = w.End, TimeZoneId = w.TimeZoneId } : null,
-            CabReviewAt = change.CabReviewAt,
+            Window = change.Window is { } w ? new ChangeWindowDto { Start = Local(w.Start), End = Local(w.End), TimeZoneId = w.TimeZoneId } : null,
+            CabReviewAt = LocalOrNull(change.CabReviewAt),
             Justification = change.Justification,
             Impact = change.Impact is { } impact ? ToDto(impact) : null,
             RiskRegister = [.. rows.Select(row => ToDto(row, rated ? scale.Rate(row) : null))],
@@ -62,12 +69,12 @@ public static class DossierMapper
                 {
                     Id = change.ImplementationPlan!.IdOf(i),
                     Title = step.Description,
-                    PlannedAt = step.PlannedAt == default ? null : step.PlannedAt,
+                    PlannedAt = step.PlannedAt == default ? null : Local(step.PlannedAt),
                     Responsible = step.Responsible,
                     RequiredToProceed = step.RequiredToProceed,
                 })],
             },
-            RollbackDecisionPoint = change.RollbackDecisionPoint,
+            RollbackDecisionPoint = LocalOrNull(change.RollbackDecisionPoint),
             RollbackProcedure = change.RollbackProcedure is { } rollback
                 ? new RollbackProcedureDto { TriggerConditions = [.. rollback.TriggerConditions ?? []], Steps = [.. rollback.Steps ?? []], EstimatedDuration = rollback.EstimatedDuration }
                 : null,

@@ -32,7 +32,8 @@ public sealed class DossierRoundTripTests
         Assert.Equal("RFC-2026-014", (string?)json["number"]);
         Assert.Equal("Normal", (string?)json["type"]);
         Assert.Equal("Major", (string?)json["category"]);
-        Assert.Equal("2026-05-23T21:00:00Z", (string?)json["window"]!["start"]);
+        // Shown in the window's zone with its offset (22:00 in Lagos), not UTC labelled with a zone.
+        Assert.Equal("2026-05-23T22:00:00+01:00", (string?)json["window"]!["start"]);
         Assert.Equal("Africa/Lagos", (string?)json["window"]!["timeZoneId"]);
         Assert.Equal("PT8H", (string?)json["impact"]!["duration"]);
         Assert.Equal("High", (string?)json["riskRegister"]![0]!["level"]);
@@ -40,7 +41,7 @@ public sealed class DossierRoundTripTests
         Assert.Equal("High", (string?)json["overallRisk"]);
         Assert.Equal("pre-checks", (string?)json["implementationPlan"]!["steps"]![0]!["id"]);
         Assert.True((bool?)json["implementationPlan"]!["steps"]![0]!["requiredToProceed"]);
-        Assert.Equal("2026-05-24T03:00:00Z", (string?)json["rollbackDecisionPoint"]);
+        Assert.Equal("2026-05-24T04:00:00+01:00", (string?)json["rollbackDecisionPoint"]);
         Assert.Equal("PT45M", (string?)json["rollbackProcedure"]!["estimatedDuration"]);
         Assert.Equal("RelativeToWindow", (string?)json["communicationPlan"]![0]!["when"]!["kind"]);
         Assert.Equal("-P1DT8H", (string?)json["communicationPlan"]![0]!["when"]!["offset"]);
