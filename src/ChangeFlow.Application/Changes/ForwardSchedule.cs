@@ -6,16 +6,17 @@ namespace ChangeFlow.Application.Changes;
 
 /// <summary>
 /// The forward schedule of changes as calendar events: one event per change window, tentative until the change is
-/// authorized, cancelled when it is rejected or cancelled. The event keeps the change number as its id and uses the
-/// record version as its sequence, so a subscribed calendar moves or cancels the event it already shows.
+/// authorized, cancelled when it is rejected or cancelled. The event has the UID the window's invitations have
+/// (<see cref="ChangeEventUids.Window"/>) and the record version as its sequence, so a subscribed calendar moves or
+/// cancels the event it already shows, and a calendar holding the invitation too shows the window once.
 /// </summary>
 public static class ForwardSchedule
 {
     /// <summary>The event for one change, or null when it has no window.</summary>
     /// <param name="record">The change.</param>
-    /// <param name="host">The host name used in event ids (e.g. the service's public host).</param>
+    /// <param name="uidDomain">The domain of calendar UIDs (the invitations' domain).</param>
     /// <param name="link">A link to the change, when the service knows its public address.</param>
-    public static CalendarEvent? ToEvent(ChangeRecord record, string host, Uri? link = null)
+    public static CalendarEvent? ToEvent(ChangeRecord record, string uidDomain, Uri? link = null)
     {
         ArgumentNullException.ThrowIfNull(record);
         var change = record.Change;
@@ -47,7 +48,7 @@ public static class ForwardSchedule
 
         return new CalendarEvent
         {
-            Uid = $"{record.Number}@{host}",
+            Uid = ChangeEventUids.Window(record.Number, uidDomain),
             Start = window.Start,
             End = window.End,
             Summary = $"{record.Number}: {change.Title}",

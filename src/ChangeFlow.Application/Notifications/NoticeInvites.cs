@@ -32,8 +32,7 @@ public static class NoticeInvites
     {
         ArgumentNullException.ThrowIfNull(number);
         ArgumentNullException.ThrowIfNull(options);
-        var suffix = purpose == NoticeInvite.Pir ? "pir" : "window";
-        return $"{number.ToLowerInvariant()}-{suffix}@{options.UidDomain}";
+        return purpose == NoticeInvite.Pir ? ChangeEventUids.Review(number, options.UidDomain) : ChangeEventUids.Window(number, options.UidDomain);
     }
 
     /// <summary>

@@ -379,9 +379,9 @@ public sealed partial class UserService
         return Result.Success(new IssuedToken(token, secret));
     }
 
-    /// <summary>A user's tokens, newest first.</summary>
-    public Task<IReadOnlyList<ApiTokenRecord>> ListTokensAsync(string userId, CancellationToken cancellationToken) =>
-        _tokens.ListByUserAsync(userId, cancellationToken);
+    /// <summary>A user's personal API tokens (not their calendar feed), newest first.</summary>
+    public async Task<IReadOnlyList<ApiTokenRecord>> ListTokensAsync(string userId, CancellationToken cancellationToken) =>
+        [.. (await _tokens.ListByUserAsync(userId, cancellationToken)).Where(t => !CalendarFeeds.IsFeedToken(t))];
 
     /// <summary>Revokes a user's token; false when the user has no such token.</summary>
     public async Task<bool> RevokeTokenAsync(string userId, string tokenId, CancellationToken cancellationToken)
@@ -408,7 +408,9 @@ public sealed partial class UserService
 
         var token = await _tokens.FindBySecretHashAsync(Secrets.HashToken(secret), cancellationToken);
         var now = _time.GetUtcNow();
-        if (token is null || token.RevokedAt is not null || token.ExpiresAt <= now)
+
+        // A calendar feed secret opens its feed only; as a bearer token it is unknown.
+        if (token is null || token.RevokedAt is not null || token.ExpiresAt <= now || CalendarFeeds.IsFeedToken(token))
         {
             return null;
         }

@@ -5,9 +5,11 @@ using ChangeFlow.Application.Calendar;
 using ChangeFlow.Application.Changes;
 using ChangeFlow.Application.Changes.Dossier;
 using ChangeFlow.Application.Common;
+using ChangeFlow.Application.Notifications;
 using ChangeFlow.Domain.Changes;
 using ChangeFlow.Domain.Common;
 using ChangeFlow.Web.Security;
+using Microsoft.Extensions.Options;
 
 namespace ChangeFlow.Web.Api;
 
@@ -289,7 +291,14 @@ public static class ChangesApi
             : closed;
     }
 
-    private static async Task<IResult> CalendarAsync(string? from, string? to, HttpRequest request, IChangeStore store, TimeProvider time, CancellationToken ct)
+    private static Task<IResult> CalendarAsync(string? from, string? to, HttpContext context) =>
+        ForwardScheduleAsync(from, to, context.RequestServices, context.RequestAborted);
+
+    /// <summary>
+    /// The forward schedule between <paramref name="from"/> and <paramref name="to"/> (default 30 days back to 180
+    /// days ahead, at most three years) as iCalendar: the same answer at the signed-in address and at a feed address.
+    /// </summary>
+    internal static async Task<IResult> ForwardScheduleAsync(string? from, string? to, IServiceProvider services, CancellationToken ct)
     {
         var errors = new List<DomainError>();
         var (f, t) = (QueryValues.Instant("from", from, errors), QueryValues.Instant("to", to, errors));
@@ -298,7 +307,7 @@ public static class ChangesApi
             return ApiResults.Invalid(errors);
         }
 
-        var now = time.GetUtcNow();
+        var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
         var start = f ?? now.AddDays(-30);
         var end = t ?? now.AddDays(180);
         if (end <= start)
@@ -311,8 +320,9 @@ public static class ChangesApi
             return ApiResults.Invalid("to", ErrorCodes.OutOfRange, "The calendar spans at most three years.");
         }
 
-        var events = (await store.ListAllAsync(new ChangeQuery(From: start, To: end), ct))
-            .Select(record => ForwardSchedule.ToEvent(record, request.Host.Host, new Uri($"{request.Scheme}://{request.Host}/api/changes/{record.Number}")))
+        var (urls, uidDomain) = (services.GetRequiredService<IPublicUrls>(), services.GetRequiredService<IOptions<NoticeOptions>>().Value.UidDomain);
+        var events = (await services.GetRequiredService<IChangeStore>().ListAllAsync(new ChangeQuery(From: start, To: end), ct))
+            .Select(record => ForwardSchedule.ToEvent(record, uidDomain, urls.Change(record.Number)))
             .OfType<CalendarEvent>();
 
         var text = ICalendarWriter.Write(events.OrderBy(e => e.Start), CalendarMethod.Publish, now, "ChangeFlow forward schedule of changes");

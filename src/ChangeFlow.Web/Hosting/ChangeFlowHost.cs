@@ -102,6 +102,7 @@ public static class ChangeFlowHost
         app.MapWorkflowDefinitionsApi();
         app.MapWorkflowInstancesApi();
         app.MapChangesApi();
+        app.MapCalendarFeedApi();
         app.MapTasksApi();
         app.MapCatalogApi();
         app.MapIncidentsApi();

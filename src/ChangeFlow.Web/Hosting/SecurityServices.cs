@@ -24,6 +24,7 @@ public static partial class SecurityServices
         services.AddSingleton<IApiTokenStore, EfApiTokenStore>();
         services.AddSingleton<IIdempotencyStore, EfIdempotencyStore>();
         services.AddSingleton<UserService>();
+        services.AddSingleton<CalendarFeeds>();
         services.AddSingleton<IdempotencyService>();
         services.AddHostedService<IdempotencyPurger>();
         services.AddHttpContextAccessor();

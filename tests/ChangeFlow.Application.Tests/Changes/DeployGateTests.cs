@@ -76,7 +76,7 @@ public sealed class DeployGateTests
         var tentative = ForwardSchedule.ToEvent(Record(ChangeState.Authorize), "changeflow.test")!;
         var confirmed = ForwardSchedule.ToEvent(Record(ChangeState.Scheduled) with { Version = 7 }, "changeflow.test")!;
 
-        Assert.Equal("RFC-2026-014@changeflow.test", tentative.Uid);
+        Assert.Equal("rfc-2026-014-window@changeflow.test", tentative.Uid);
         Assert.Equal(WindowStart, tentative.Start);
         Assert.Equal(WindowEnd, tentative.End);
         Assert.Equal(CalendarEventStatus.Tentative, tentative.Status);

@@ -73,7 +73,7 @@ public sealed class ScheduleApiTests(ScheduleApiFixture fixture) : IClassFixture
         Assert.Equal(WindowStart.UtcDateTime, confirmed.DtStart!.AsUtc);
         Assert.Equal(WindowStart.AddHours(1).UtcDateTime, confirmed.DtEnd!.AsUtc);
         Assert.Equal("CONFIRMED", confirmed.Status);
-        Assert.StartsWith(number + "@", confirmed.Uid, StringComparison.Ordinal);
+        Assert.StartsWith(number.ToLowerInvariant() + "-window@", confirmed.Uid, StringComparison.Ordinal);
         Assert.Equal("TENTATIVE", Assert.Single(calendar.Events, e => e.Summary?.StartsWith(draft + ":", StringComparison.Ordinal) == true).Status);
         using var narrowed = await fixture.Requestor.Client.GetAsync("api/calendar/changes.ics?from=2026-05-12T00:00:00Z&to=2026-05-13T00:00:00Z");
         Assert.Single(Ical.Net.Calendar.Load(await narrowed.Content.ReadAsStringAsync())!.Events);

@@ -101,6 +101,9 @@ public sealed class RoleMatrixTests(RoleMatrixFixture fixture) : IClassFixture<R
         new("GET", "api/changes/{change}/timeline", null, 200, All),
         new("GET", "api/changes/{change}/deploy-gate", null, 423, All),
         new("GET", "api/calendar/changes.ics", null, 200, All),
+        new("GET", "api/calendar/feeds/cfc_unknown/changes.ics", null, 404, Everyone),
+        new("GET", "api/users/me/calendar-feed", null, 404, All),
+        new("DELETE", "api/users/me/calendar-feed", null, 204, All),
 
         // Tasks and the improvement register: everyone has an inbox; other people's inboxes are for change managers.
         new("GET", "api/tasks", null, 200, All),
