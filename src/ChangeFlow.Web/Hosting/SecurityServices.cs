@@ -56,9 +56,13 @@ public static partial class SecurityServices
         return services;
     }
 
-    /// <summary>Adds authentication, authorization and <c>Idempotency-Key</c> handling to the pipeline, in that order.</summary>
+    /// <summary>
+    /// Adds the cross-site check of cookie-signed requests (<see cref="CrossSiteRequestGuard"/>), authentication,
+    /// authorization and <c>Idempotency-Key</c> handling to the pipeline, in that order.
+    /// </summary>
     public static IApplicationBuilder UseChangeFlowSecurity(this IApplicationBuilder app)
     {
+        app.UseMiddleware<CrossSiteRequestGuard>();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseMiddleware<IdempotencyMiddleware>();
