@@ -112,5 +112,6 @@ public static class ChangeFlowHost
         app.MapOutboxApi();
         app.MapNoticesApi();
         app.MapMailApprovalPages();
+        app.MapHomePage();
     }
 }

@@ -47,7 +47,9 @@ public static partial class SecurityServices
                 o.Cookie.SecurePolicy = security.SecureCookie ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest;
                 o.ExpireTimeSpan = security.SessionLifetime;
                 o.SlidingExpiration = true;
-                o.LoginPath = "/login";
+                // No sign-in page exists yet: a browser asked to sign in lands on the home page, which says how (and is anonymous,
+                // so the redirect cannot loop).
+                o.LoginPath = Pages.HomePage.Path;
                 o.Events.OnRedirectToLogin = context => Refuse(context, StatusCodes.Status401Unauthorized);
                 o.Events.OnRedirectToAccessDenied = context => Refuse(context, StatusCodes.Status403Forbidden);
                 o.Events.OnValidatePrincipal = RefreshPrincipalAsync;
@@ -98,11 +100,12 @@ public static partial class SecurityServices
         }
     }
 
-    // API paths (and the dashboard) answer 401/403 problems; other paths are the browser UI's and go to its sign-in page.
+    // API paths (and the dashboard) answer 401/403 problems; other paths are the browser's: one that needs a sign-in goes
+    // to the home page, one the user may not see answers 403 (there is no access-denied page).
     private static Task Refuse(RedirectContext<CookieAuthenticationOptions> context, int status)
     {
         var path = context.Request.Path;
-        if (path.StartsWithSegments("/api") || path.StartsWithSegments("/hangfire"))
+        if (path.StartsWithSegments("/api") || path.StartsWithSegments("/hangfire") || status != StatusCodes.Status401Unauthorized)
         {
             return AuthProblems.WriteAsync(context.HttpContext, status, null);
         }
