@@ -1,5 +1,6 @@
 using ChangeFlow.Application.Common;
 using ChangeFlow.Web.Hosting;
+using Microsoft.AspNetCore.Antiforgery;
 
 namespace ChangeFlow.Web.Security;
 
@@ -11,7 +12,8 @@ namespace ChangeFlow.Web.Security;
 /// <c>same-origin</c> or <c>none</c>, or an <c>Origin</c> that is neither this request's own nor
 /// <c>ChangeFlow:PublicBaseUrl</c>'s), and with 415 when it has a body that is not JSON: another site can send a
 /// plain-text or form body without asking, but not <c>application/json</c>. Tools with bearer tokens are not
-/// concerned (no browser sends those by itself).
+/// concerned (no browser sends those by itself), nor are endpoints that opt out of antiforgery because they check a
+/// proof of their own (<c>DisableAntiforgery()</c>, the approve-by-e-mail form).
 /// </summary>
 public sealed class CrossSiteRequestGuard
 {
@@ -25,7 +27,7 @@ public sealed class CrossSiteRequestGuard
     {
         ArgumentNullException.ThrowIfNull(context);
         var request = context.Request;
-        if (!IsStateChange(request.Method) || BearerTokenHandler.HasBearer(request) || !InvolvesSignInCookie(request))
+        if (!IsStateChange(request.Method) || BearerTokenHandler.HasBearer(request) || !InvolvesSignInCookie(request) || HasOwnProof(context))
         {
             return _next(context);
         }
@@ -83,6 +85,11 @@ public sealed class CrossSiteRequestGuard
         var configured = request.HttpContext.RequestServices.GetRequiredService<IPublicUrls>().BaseUrl.GetLeftPart(UriPartial.Authority);
         return string.Equals(origin, own, StringComparison.OrdinalIgnoreCase) || string.Equals(origin, configured, StringComparison.OrdinalIgnoreCase);
     }
+
+    // An endpoint that opts out of antiforgery (the approve-by-e-mail form) ignores the cookie and checks its own proof
+    // (the signed link token, and the origin as its page allows): a signed-in approver's browser still sends the cookie.
+    private static bool HasOwnProof(HttpContext context) =>
+        context.GetEndpoint()?.Metadata.GetMetadata<IAntiforgeryMetadata>() is { RequiresValidation: false };
 
     private static bool IsStateChange(string method) =>
         !(HttpMethods.IsGet(method) || HttpMethods.IsHead(method) || HttpMethods.IsOptions(method) || HttpMethods.IsTrace(method));

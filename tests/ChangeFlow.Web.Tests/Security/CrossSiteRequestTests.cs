@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
 using ChangeFlow.Domain.Demo;
+using ChangeFlow.Web.Tests.Approvals;
 using ChangeFlow.Web.Tests.Changes;
 using ChangeFlow.Web.Tests.Support;
 
@@ -95,6 +96,21 @@ public sealed class CrossSiteRequestTests(ChangeCommandFixture fixture) : IClass
         var signedIn = await SignInAsync(Api.Requestor);
         await HttpAssert.StatusAsync(HttpStatusCode.NoContent, await signedIn.PostAsync("api/auth/logout", null));
         await HttpAssert.StatusAsync(HttpStatusCode.Unauthorized, await signedIn.GetAsync("api/users/me"));
+    }
+
+    [Fact]
+    public async Task MailApprovalForm_StillDecides_WhenTheApproverIsAlsoSignedInByCookie()
+    {
+        // The confirmation page is served with no-referrer, so its form posts with "Origin: null" and a form body; the
+        // approver's browser sends the sign-in cookie along, which that endpoint does not use.
+        await using var mail = await MailApprovalDriver.StartAsync();
+        var approver = mail.Api.Quality;
+        await HttpAssert.StatusAsync(HttpStatusCode.OK, await mail.Browser.PostAsJsonAsync("api/auth/login", new { email = approver.Email, password = approver.Password }));
+        var (approve, _) = await mail.LinksOfAsync(approver);
+
+        var page = await mail.PostAsync(MailApprovalDriver.TokenOf(approve), adjust: r => r.Headers.Add("Origin", "null"));
+
+        page.Is(HttpStatusCode.OK);
     }
 
     private string SameOrigin => fixture.Server.BaseAddress.GetLeftPart(UriPartial.Authority);
