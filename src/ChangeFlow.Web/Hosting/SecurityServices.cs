@@ -41,8 +41,8 @@ public static partial class SecurityServices
                 o.Cookie.Name = ChangeFlowAuthentication.CookieName;
                 o.Cookie.HttpOnly = true;
 
-                // Strict: the browser never sends the cookie on a request another site starts, which is the CSRF defence
-                // for the cookie-authenticated JSON API (a cross-site form cannot send JSON without a CORS preflight either).
+                // Strict: the browser never sends the cookie on a request another site starts, the first CSRF defence of
+                // the cookie-authenticated JSON API; CrossSiteRequestGuard checks Origin and the JSON body on the server too.
                 o.Cookie.SameSite = SameSiteMode.Strict;
                 o.Cookie.SecurePolicy = security.SecureCookie ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest;
                 o.ExpireTimeSpan = security.SessionLifetime;

@@ -1,6 +1,7 @@
 using ChangeFlow.Application.Common;
 using ChangeFlow.Web.Hosting;
 using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Http.Features;
 
 namespace ChangeFlow.Web.Security;
 
@@ -97,6 +98,8 @@ public sealed class CrossSiteRequestGuard
     private static bool InvolvesSignInCookie(HttpRequest request) =>
         request.Cookies.ContainsKey(ChangeFlowAuthentication.CookieName) || request.Path.StartsWithSegments("/api/auth/login");
 
+    // The server knows (a Content-Length above 0, chunked, an HTTP/2 stream left open); the headers are the fallback.
     private static bool HasBody(HttpRequest request) =>
-        request.ContentLength > 0 || (request.ContentLength is null && request.Headers.TransferEncoding.Count > 0);
+        request.HttpContext.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody
+        ?? (request.ContentLength > 0 || (request.ContentLength is null && request.Headers.TransferEncoding.Count > 0));
 }
