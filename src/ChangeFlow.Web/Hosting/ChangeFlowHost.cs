@@ -62,7 +62,7 @@ public static class ChangeFlowHost
             });
         }
 
-        builder.Services.AddProblemDetails();
+        builder.Services.AddChangeFlowErrorResponses();
 
         // Enums go out by name, as requests send them (a task's "Open", not 0); types with a converter of their own keep it.
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
@@ -113,5 +113,6 @@ public static class ChangeFlowHost
         app.MapOutboxApi();
         app.MapNoticesApi();
         app.MapMailApprovalPages();
+        app.MapHomePage();
     }
 }

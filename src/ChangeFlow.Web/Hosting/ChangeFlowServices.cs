@@ -112,6 +112,11 @@ public static class ChangeFlowServices
             sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new ServiceMetrics(sp.GetRequiredService<IIncidentStore>(), sp.GetRequiredService<IChangeStore>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<Application.Demo.DemoSeeder>();
+        if (options.SeedDemo)
+        {
+            services.AddHostedService<DemoSeeding>();
+        }
+
         services.AddSingleton(sp => new WorkflowLoader(sp.GetRequiredService<ActivityRegistry>()));
         services.AddSingleton<IWorkflowDefinitionStore, EfWorkflowDefinitionStore>();
         services.AddSingleton<IWorkflowInstanceStore, EfWorkflowInstanceStore>();
@@ -260,9 +265,5 @@ public static class ChangeFlowServices
             outcomes.Count(o => o.Result == "unchanged"),
             outcomes.Count(o => o.Result == "invalid"));
         await services.BootstrapSecurityAsync(cancellationToken);
-        if (options.SeedDemo)
-        {
-            await services.GetRequiredService<Application.Demo.DemoSeeder>().SeedAsync(cancellationToken);
-        }
     }
 }

@@ -24,9 +24,10 @@ public static class NoticeServices
             .Bind(configuration.GetSection(NoticeOptions.Section))
             .Configure(o =>
             {
-                if (configuration["ChangeFlow:PublicBaseUrl"] is { Length: > 0 } url)
+                // One reading of the address for links and pages; an unusable one is reported by PublicUrlOptions at start-up.
+                if (configuration[$"{PublicUrlOptions.Section}:{nameof(PublicUrlOptions.PublicBaseUrl)}"] is { Length: > 0 } url)
                 {
-                    o.PublicBaseUrl = new Uri(url.EndsWith('/') ? url : url + "/", UriKind.Absolute);
+                    o.PublicBaseUrl = PublicUrlOptions.Parse(url);
                 }
 
                 o.TemplatesDirectory ??= Path.Combine(dataDirectory, "templates");
@@ -34,7 +35,6 @@ public static class NoticeServices
             })
             .Validate(o => NoticeCultures.IsSupported(o.DefaultCulture), "ChangeFlow:Notifications:DefaultCulture is not a supported culture (en-GB, fr-FR, pt-PT, es-ES, de-DE...).")
             .Validate(o => o.DefaultTimeZoneId is null || Domain.Time.ZoneCalendar.Find(o.DefaultTimeZoneId).IsSuccess, "ChangeFlow:Notifications:DefaultTimeZoneId is not an IANA time zone.")
-            .Validate(o => o.PublicBaseUrl is null || o.PublicBaseUrl.Scheme is "http" or "https", "ChangeFlow:PublicBaseUrl must be an absolute http(s) address.")
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<NoticeOptions>>().Value);

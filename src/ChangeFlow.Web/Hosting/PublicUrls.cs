@@ -41,19 +41,23 @@ public sealed class PublicUrlOptions : IValidatableObject
 
 /// <summary>
 /// <see cref="IPublicUrls"/> from <see cref="PublicUrlOptions.PublicBaseUrl"/>, or else from the first address this
-/// node's server listens on (a wildcard host becomes <c>localhost</c>), said once in the log.
+/// node's server actually listens on (a wildcard host becomes <c>localhost</c>), said once in the log. That address is
+/// known only once Kestrel has bound (with <c>urls=http://127.0.0.1:0</c> it picks the port then), so it is remembered
+/// only from then on; anything asking before gets the configured <c>urls</c> (or the default) and nothing is cached.
 /// </summary>
 internal sealed partial class ServerPublicUrls : IPublicUrls
 {
     private readonly IOptions<PublicUrlOptions> _options;
     private readonly IServer _server;
+    private readonly IConfiguration _configuration;
     private readonly ILogger<ServerPublicUrls> _logger;
-    private Uri? _fallback;
+    private Uri? _bound;
 
-    public ServerPublicUrls(IOptions<PublicUrlOptions> options, IServer server, ILogger<ServerPublicUrls> logger)
+    public ServerPublicUrls(IOptions<PublicUrlOptions> options, IServer server, IConfiguration configuration, ILogger<ServerPublicUrls> logger)
     {
         _options = options;
         _server = server;
+        _configuration = configuration;
         _logger = logger;
     }
 
@@ -66,26 +70,42 @@ internal sealed partial class ServerPublicUrls : IPublicUrls
                 return uri;
             }
 
-            if (_fallback is { } known)
+            if (_bound is { } known)
             {
                 return known;
             }
 
-            var address = _server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault() ?? ChangeFlowHost.DefaultUrl;
-            var builder = new UriBuilder(address.Replace("://+", "://localhost", StringComparison.Ordinal).Replace("://*", "://localhost", StringComparison.Ordinal));
-            if (builder.Host is "0.0.0.0" or "[::]" or "::")
+            // Before Kestrel binds, the feature is empty or holds the configured addresses (port 0 among them).
+            if (_server.Features.Get<IServerAddressesFeature>()?.Addresses.Select(Usable).FirstOrDefault(u => u is not null) is { } bound)
             {
-                builder.Host = "localhost";
+                if (Interlocked.CompareExchange(ref _bound, bound, null) is null)
+                {
+                    LogFallback(_logger, bound);
+                }
+
+                return _bound;
             }
 
-            var fallback = PublicUrlOptions.Parse(builder.Uri.AbsoluteUri) ?? new Uri(ChangeFlowHost.DefaultUrl + "/");
-            if (Interlocked.CompareExchange(ref _fallback, fallback, null) is null)
-            {
-                LogFallback(_logger, fallback);
-            }
-
-            return _fallback;
+            return (_configuration["urls"] ?? ChangeFlowHost.DefaultUrl).Split(';').Select(Usable).FirstOrDefault(u => u is not null)
+                ?? new Uri(ChangeFlowHost.DefaultUrl + "/");
         }
+    }
+
+    // A listening address as a base address: a wildcard host becomes localhost; port 0 (not bound yet) is no address.
+    private static Uri? Usable(string address)
+    {
+        if (!Uri.TryCreate(address.Trim().Replace("://+", "://localhost", StringComparison.Ordinal).Replace("://*", "://localhost", StringComparison.Ordinal), UriKind.Absolute, out var uri) || uri.Port == 0)
+        {
+            return null;
+        }
+
+        var builder = new UriBuilder(uri);
+        if (builder.Host is "0.0.0.0" or "[::]" or "::")
+        {
+            builder.Host = "localhost";
+        }
+
+        return PublicUrlOptions.Parse(builder.Uri.AbsoluteUri);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "ChangeFlow:PublicBaseUrl is not set: links in e-mails point to {Address}, this node's own address. Set it to the address users open ChangeFlow at.")]

@@ -42,13 +42,15 @@ public static partial class SecurityServices
                 o.Cookie.Name = ChangeFlowAuthentication.CookieName;
                 o.Cookie.HttpOnly = true;
 
-                // Strict: the browser never sends the cookie on a request another site starts, which is the CSRF defence
-                // for the cookie-authenticated JSON API (a cross-site form cannot send JSON without a CORS preflight either).
+                // Strict: the browser never sends the cookie on a request another site starts, the first CSRF defence of
+                // the cookie-authenticated JSON API; CrossSiteRequestGuard checks Origin and the JSON body on the server too.
                 o.Cookie.SameSite = SameSiteMode.Strict;
                 o.Cookie.SecurePolicy = security.SecureCookie ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest;
                 o.ExpireTimeSpan = security.SessionLifetime;
                 o.SlidingExpiration = true;
-                o.LoginPath = "/login";
+                // No sign-in page exists yet: a browser asked to sign in lands on the home page, which says how (and is anonymous,
+                // so the redirect cannot loop).
+                o.LoginPath = Pages.HomePage.Path;
                 o.Events.OnRedirectToLogin = context => Refuse(context, StatusCodes.Status401Unauthorized);
                 o.Events.OnRedirectToAccessDenied = context => Refuse(context, StatusCodes.Status403Forbidden);
                 o.Events.OnValidatePrincipal = RefreshPrincipalAsync;
@@ -57,9 +59,13 @@ public static partial class SecurityServices
         return services;
     }
 
-    /// <summary>Adds authentication, authorization and <c>Idempotency-Key</c> handling to the pipeline, in that order.</summary>
+    /// <summary>
+    /// Adds the cross-site check of cookie-signed requests (<see cref="CrossSiteRequestGuard"/>), authentication,
+    /// authorization and <c>Idempotency-Key</c> handling to the pipeline, in that order.
+    /// </summary>
     public static IApplicationBuilder UseChangeFlowSecurity(this IApplicationBuilder app)
     {
+        app.UseMiddleware<CrossSiteRequestGuard>();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseMiddleware<IdempotencyMiddleware>();
@@ -95,11 +101,12 @@ public static partial class SecurityServices
         }
     }
 
-    // API paths (and the dashboard) answer 401/403 problems; other paths are the browser UI's and go to its sign-in page.
+    // API paths (and the dashboard) answer 401/403 problems; other paths are the browser's: one that needs a sign-in goes
+    // to the home page, one the user may not see answers 403 (there is no access-denied page).
     private static Task Refuse(RedirectContext<CookieAuthenticationOptions> context, int status)
     {
         var path = context.Request.Path;
-        if (path.StartsWithSegments("/api") || path.StartsWithSegments("/hangfire"))
+        if (path.StartsWithSegments("/api") || path.StartsWithSegments("/hangfire") || status != StatusCodes.Status401Unauthorized)
         {
             return AuthProblems.WriteAsync(context.HttpContext, status, null);
         }

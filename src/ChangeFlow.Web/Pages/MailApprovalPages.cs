@@ -1,5 +1,5 @@
 using ChangeFlow.Application.Approvals;
-using ChangeFlow.Application.Common;
+using ChangeFlow.Web.Security;
 using Microsoft.AspNetCore.Http.Features;
 
 namespace ChangeFlow.Web.Pages;
@@ -43,7 +43,7 @@ public static class MailApprovalPages
     private static async Task DecideAsync(HttpContext context, MailApprovalService approvals)
     {
         var request = context.Request;
-        if (!FromThisSite(request))
+        if (!CrossSiteRequestGuard.IsFromThisSite(request, opaqueOriginAllowed: true))
         {
             await Problem(context, StatusCodes.Status403Forbidden, "Not sent from ChangeFlow", "This decision was not sent from ChangeFlow's own page, so it was ignored. Open the link from your e-mail again.");
             return;
@@ -76,25 +76,6 @@ public static class MailApprovalPages
         var comment = form["comment"].Count <= 1 ? form["comment"].FirstOrDefault() : null;
         var page = await approvals.DecideAsync(token, comment, context.RequestAborted);
         await WriteAsync(context, page, token, comment);
-    }
-
-    private static bool FromThisSite(HttpRequest request)
-    {
-        var site = request.Headers["Sec-Fetch-Site"].ToString();
-        if (site.Length > 0 && site is not ("same-origin" or "none"))
-        {
-            return false;
-        }
-
-        var origin = request.Headers.Origin.ToString();
-        if (origin.Length == 0 || origin == "null")
-        {
-            return true;
-        }
-
-        var own = $"{request.Scheme}://{request.Host}";
-        var configured = request.HttpContext.RequestServices.GetRequiredService<IPublicUrls>().BaseUrl.GetLeftPart(UriPartial.Authority);
-        return string.Equals(origin, own, StringComparison.OrdinalIgnoreCase) || string.Equals(origin, configured, StringComparison.OrdinalIgnoreCase);
     }
 
     private static Task WriteAsync(HttpContext context, LinkPage page, string? token, string? comment)

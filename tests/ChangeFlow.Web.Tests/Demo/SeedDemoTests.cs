@@ -72,6 +72,22 @@ public sealed class SeedDemoTests
     }
 
     [Fact]
+    public async Task SeedDemo_EmailLinksPointToTheBoundPort_WhenNoPublicBaseUrlIsSet()
+    {
+        // The fixture listens on port 0: Kestrel picks the port only when it binds, after the database is prepared.
+        await using var server = await ChangeFlowServer.StartAsync(new ChangeFlowServerOptions { WorkflowsDirectory = RepositoryPaths.Workflows, Settings = { ["ChangeFlow:SeedDemo"] = "true" } });
+
+        var outbox = await server.Services.GetRequiredService<IOutbox>().ListAsync(new OutboxQuery(), 0, 500, CancellationToken.None);
+        var links = outbox.Items
+            .SelectMany(e => new[] { e.Message.TextBody, e.Message.HtmlBody })
+            .SelectMany(body => System.Text.RegularExpressions.Regex.Matches(body ?? string.Empty, "https?://(?:127\\.0\\.0\\.1|localhost)[^\\s\"'<>)]*").Select(m => m.Value))
+            .ToList();
+        Assert.Contains(links, l => l.Contains("/mail/approvals/", StringComparison.Ordinal));
+        Assert.All(links, l => Assert.StartsWith(server.BaseAddress.AbsoluteUri, l, StringComparison.Ordinal));
+        Assert.Equal(server.BaseAddress, server.Services.GetRequiredService<ChangeFlow.Application.Common.IPublicUrls>().BaseUrl);
+    }
+
+    [Fact]
     public async Task SeedDemo_DoesNothingTheSecondTime()
     {
         await using var server = await ChangeFlowServer.StartAsync(new ChangeFlowServerOptions { WorkflowsDirectory = RepositoryPaths.Workflows, Settings = { ["ChangeFlow:SeedDemo"] = "true" } });

@@ -131,6 +131,7 @@ public sealed class RoleMatrixTests(RoleMatrixFixture fixture) : IClassFixture<R
         new("GET", "health/live", null, 200, Everyone),
         new("GET", "health/ready", null, 200, Everyone),
         new("GET", "openapi/v1.json", null, 200, Everyone),
+        new("GET", "", null, 200, Everyone),
         new("POST", "api/auth/logout", null, 204, Everyone),
     ];
 
