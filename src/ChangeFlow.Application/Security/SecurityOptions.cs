@@ -55,6 +55,15 @@ public sealed class SecurityOptions
     [Range(typeof(TimeSpan), "00:01:00", "30.00:00:00")]
     public TimeSpan SessionLifetime { get; set; } = TimeSpan.FromHours(8);
 
+    /// <summary>
+    /// How long a node trusts what it last read of a signed-in user (active flag, security stamp, roles) before it
+    /// reads the user again. A change made through this node applies to its next request at once; other nodes of a
+    /// cluster notice within this interval. Zero reads the user on every request.
+    /// </summary>
+    /// <value>The default is 10 s.</value>
+    [Range(typeof(TimeSpan), "00:00:00", "00:05:00")]
+    public TimeSpan SessionCheckInterval { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Send the sign-in cookie over HTTPS only. Set it when a TLS proxy fronts ChangeFlow.</summary>
     /// <value>The default is false (the cookie follows the request's scheme).</value>
     public bool SecureCookie { get; set; }

@@ -33,6 +33,13 @@ public sealed record UserRecord
     /// <summary>The culture tag of the user's notices, or null (the notices' default culture).</summary>
     public string? Culture { get; init; }
 
+    /// <summary>
+    /// A random value that changes whenever the user's browser sessions must end: sign-out, a password set or reset,
+    /// a change of roles, deactivation. Sign-in cookies carry the value they were issued with and stop working once it
+    /// changed. Empty for a user stored before it existed (a stamp is made at their next sign-in).
+    /// </summary>
+    public string SecurityStamp { get; init; } = string.Empty;
+
     /// <summary>Failed password sign-ins since the last successful one.</summary>
     public int FailedSignIns { get; init; }
 
@@ -87,6 +94,12 @@ public interface IUserStore
     /// <paramref name="expectedVersion"/>; the stored version becomes <c>expectedVersion + 1</c>. False when it was not.
     /// </summary>
     Task<bool> UpdateAsync(UserRecord user, long expectedVersion, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Replaces the user's <see cref="UserRecord.SecurityStamp"/> and adds 1 to the version, so an edit made from a
+    /// record read before cannot write the old stamp back (it fails on the version instead).
+    /// </summary>
+    Task RotateSecurityStampAsync(string id, string stamp, CancellationToken cancellationToken);
 
     /// <summary>Records a failed sign-in (no version change: counters are not edits).</summary>
     Task RecordSignInFailureAsync(string id, int failedSignIns, DateTimeOffset? lockedUntil, CancellationToken cancellationToken);

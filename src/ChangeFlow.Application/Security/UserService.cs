@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net.Mail;
 using System.Text.RegularExpressions;
 using ChangeFlow.Domain.Common;
@@ -85,6 +86,14 @@ public sealed partial class UserService
     private readonly ILogger<UserService> _logger;
     private readonly Lazy<string> _dummyHash;
 
+    // What this node last read of each signed-in user, for SecurityOptions.SessionCheckInterval; an entry is dropped
+    // when this node changes the user, so its own changes apply at once. Keys come from authenticated (encrypted)
+    // cookies only, so the map holds at most one entry per user.
+    private readonly ConcurrentDictionary<string, (UserRecord? User, DateTimeOffset ReadAt)> _sessions = new(StringComparer.Ordinal);
+
+    // Counts this node's changes to users, so a read that overlapped one is not kept (it may predate the change).
+    private long _userChanges;
+
     /// <summary>Creates the service.</summary>
     public UserService(IUserStore users, IApiTokenStore tokens, TimeProvider time, IOptions<SecurityOptions> options, ILogger<UserService> logger)
     {
@@ -158,6 +167,7 @@ public sealed partial class UserService
             TimeZoneId = zone,
             Culture = culture,
             IsActive = request.IsActive ?? true,
+            SecurityStamp = Secrets.NewStamp(),
             CreatedAt = now,
             UpdatedAt = now,
             Version = 1,
@@ -171,7 +181,11 @@ public sealed partial class UserService
         return Result.Success(user);
     }
 
-    /// <summary>Changes display name, roles, groups, active flag or password. The last active administrator stays one.</summary>
+    /// <summary>
+    /// Changes display name, roles, groups, active flag or password. The last active administrator stays one. A new
+    /// password, other roles or deactivation end the user's browser sessions (a new security stamp); a new display
+    /// name, groups, zone or culture are picked up by their sessions.
+    /// </summary>
     public async Task<Result<UserRecord>> UpdateAsync(string id, UserChanges changes, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(changes);
@@ -213,6 +227,7 @@ public sealed partial class UserService
                 "This is the last active administrator; make someone else an administrator first.");
         }
 
+        var endsSessions = changes.Password is not null || !roles.SequenceEqual(user.Roles, StringComparer.Ordinal) || (user.IsActive && !isActive);
         var updated = user with
         {
             DisplayName = displayName ?? user.DisplayName,
@@ -224,6 +239,7 @@ public sealed partial class UserService
             PasswordHash = changes.Password is null ? user.PasswordHash : PasswordHasher.Hash(changes.Password, _options.PasswordIterations),
             FailedSignIns = changes.Password is null ? user.FailedSignIns : 0,
             LockedUntil = changes.Password is null ? user.LockedUntil : null,
+            SecurityStamp = endsSessions ? Secrets.NewStamp() : user.SecurityStamp,
             UpdatedAt = _time.GetUtcNow(),
             Version = user.Version + 1,
         };
@@ -231,6 +247,8 @@ public sealed partial class UserService
         {
             return Result.Failure<UserRecord>("version", ErrorCodes.Conflict, "The user was changed by someone else meanwhile; reload it and try again.");
         }
+
+        ForgetSession(user.Id);
 
         LogUserUpdated(_logger, user.Id, string.Join(",", updated.Roles), updated.IsActive, changes.Password is not null);
         return Result.Success(updated);
@@ -307,6 +325,15 @@ public sealed partial class UserService
             user = user with { FailedSignIns = 0, LockedUntil = null };
         }
 
+        if (user.SecurityStamp.Length == 0)
+        {
+            // Stored before stamps existed: a cookie needs one to be revocable.
+            var stamp = Secrets.NewStamp();
+            await _users.RotateSecurityStampAsync(user.Id, stamp, cancellationToken);
+            ForgetSession(user.Id);
+            user = user with { SecurityStamp = stamp, Version = user.Version + 1 };
+        }
+
         if (needsRehash)
         {
             var rehashed = user with { PasswordHash = PasswordHasher.Hash(password, _options.PasswordIterations), Version = user.Version + 1 };
@@ -317,6 +344,46 @@ public sealed partial class UserService
         }
 
         return new SignInResult(SignInStatus.Succeeded, user);
+    }
+
+    /// <summary>
+    /// Ends every browser session of the user (all their sign-in cookies, on every device) by giving them a new
+    /// security stamp. API tokens are not affected. Unknown ids are ignored.
+    /// </summary>
+    public async Task EndSessionsAsync(string id, CancellationToken cancellationToken)
+    {
+        await _users.RotateSecurityStampAsync(id, Secrets.NewStamp(), cancellationToken);
+        ForgetSession(id);
+        LogSessionsEnded(_logger, id);
+    }
+
+    /// <summary>
+    /// The user a sign-in cookie names, as this node last read them within <see cref="SecurityOptions.SessionCheckInterval"/>
+    /// (or afresh); null for an unknown id. Callers compare the cookie's stamp with <see cref="UserRecord.SecurityStamp"/>.
+    /// </summary>
+    public async Task<UserRecord?> FindForSessionAsync(string id, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        var now = _time.GetUtcNow();
+        if (_sessions.TryGetValue(id, out var seen) && now - seen.ReadAt < _options.SessionCheckInterval && now >= seen.ReadAt)
+        {
+            return seen.User;
+        }
+
+        var changes = Interlocked.Read(ref _userChanges);
+        var user = await _users.FindByIdAsync(id, cancellationToken);
+        if (_options.SessionCheckInterval > TimeSpan.Zero && Interlocked.Read(ref _userChanges) == changes)
+        {
+            _sessions[id] = (user, now);
+        }
+
+        return user;
+    }
+
+    private void ForgetSession(string id)
+    {
+        Interlocked.Increment(ref _userChanges);
+        _sessions.TryRemove(id, out _);
     }
 
     /// <summary>Issues a personal API token; its secret is in the result and nowhere else.</summary>
@@ -476,6 +543,7 @@ public sealed partial class UserService
             DisplayName = "Administrator",
             PasswordHash = PasswordHasher.Hash(password, _options.PasswordIterations),
             Roles = [Roles.Admin],
+            SecurityStamp = Secrets.NewStamp(),
             CreatedAt = now,
             UpdatedAt = now,
             Version = 1,
@@ -666,6 +734,9 @@ public sealed partial class UserService
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "User {UserId} is locked out of password sign-in after {Failures} failures.")]
     private static partial void LogLockedOut(ILogger logger, string userId, int failures);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Browser sessions of user {UserId} ended.")]
+    private static partial void LogSessionsEnded(ILogger logger, string userId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "API token {TokenId} issued to user {UserId} ({Name}).")]
     private static partial void LogTokenIssued(ILogger logger, string tokenId, string userId, string name);

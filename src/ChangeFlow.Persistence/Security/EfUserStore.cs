@@ -112,12 +112,21 @@ public sealed class EfUserStore : IUserStore, IUserDirectory
                     .SetProperty(u => u.IsActive, e.IsActive)
                     .SetProperty(u => u.TimeZoneId, e.TimeZoneId)
                     .SetProperty(u => u.Culture, e.Culture)
+                    .SetProperty(u => u.SecurityStamp, e.SecurityStamp)
                     .SetProperty(u => u.FailedSignIns, e.FailedSignIns)
                     .SetProperty(u => u.LockedUntil, e.LockedUntil)
                     .SetProperty(u => u.UpdatedAt, e.UpdatedAt)
                     .SetProperty(u => u.Version, expectedVersion + 1),
                 cancellationToken);
         return updated == 1;
+    }
+
+    public async Task RotateSecurityStampAsync(string id, string stamp, CancellationToken cancellationToken)
+    {
+        await using var db = await _factory.CreateDbContextAsync(cancellationToken);
+        await db.Set<UserEntity>()
+            .Where(u => u.Id == id)
+            .ExecuteUpdateAsync(s => s.SetProperty(u => u.SecurityStamp, stamp).SetProperty(u => u.Version, u => u.Version + 1), cancellationToken);
     }
 
     public async Task RecordSignInFailureAsync(string id, int failedSignIns, DateTimeOffset? lockedUntil, CancellationToken cancellationToken)
@@ -163,6 +172,7 @@ public sealed class EfUserStore : IUserStore, IUserDirectory
         IsActive = u.IsActive,
         TimeZoneId = u.TimeZoneId,
         Culture = u.Culture,
+        SecurityStamp = u.SecurityStamp,
         FailedSignIns = u.FailedSignIns,
         LockedUntil = Instants.ToUtc(u.LockedUntil),
         CreatedAt = Instants.ToUtc(u.CreatedAt),
@@ -182,6 +192,7 @@ public sealed class EfUserStore : IUserStore, IUserDirectory
         IsActive = e.IsActive,
         TimeZoneId = e.TimeZoneId,
         Culture = e.Culture,
+        SecurityStamp = e.SecurityStamp,
         FailedSignIns = e.FailedSignIns,
         LockedUntil = Instants.FromUtc(e.LockedUntil),
         CreatedAt = Instants.FromUtc(e.CreatedAt),

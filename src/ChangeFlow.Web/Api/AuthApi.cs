@@ -28,16 +28,21 @@ public static class AuthApi
                     return TypedResults.Problem("The e-mail or password is not correct, or the user is deactivated.", statusCode: StatusCodes.Status401Unauthorized, title: "Sign-in failed", type: "https://httpstatuses.io/401");
             }
 
-            var principal = ChangeFlowAuthentication.CreatePrincipal(result.User!, ChangeFlowAuthentication.CookieScheme);
-            await context.SignInAsync(ChangeFlowAuthentication.CookieScheme, principal, new AuthenticationProperties { IsPersistent = body.RememberMe ?? false });
+            await context.SignInWithCookieAsync(result.User!, body.RememberMe ?? false);
             return TypedResults.Ok(UserJson.From(result.User!));
         }).AllowAnonymous().WithSummary("Signs in with e-mail and password and sets the HttpOnly sign-in cookie.");
 
-        group.MapPost("/logout", async (HttpContext context) =>
+        group.MapPost("/logout", async (HttpContext context, UserService users) =>
         {
+            // One stamp per user: signing out ends every browser session of the user, so a copied cookie dies too.
+            if (context.IsCookieAuthenticated())
+            {
+                await users.EndSessionsAsync(context.User.GetUserId()!, context.RequestAborted);
+            }
+
             await context.SignOutAsync(ChangeFlowAuthentication.CookieScheme);
             return TypedResults.NoContent();
-        }).AllowAnonymous().WithSummary("Signs out (removes the cookie); harmless when not signed in.");
+        }).AllowAnonymous().WithSummary("Signs out: ends every browser session of the user (their sign-in cookies on all devices; API tokens keep working). Harmless when not signed in.");
         return app;
     }
 }

@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using ChangeFlow.Application.Security;
 using ChangeFlow.Web.Security;
+using Microsoft.AspNetCore.Authentication;
 
 namespace ChangeFlow.Web.Api;
 
@@ -70,9 +71,23 @@ public static class UsersApi
                 return (IResult)problem;
             }
 
+            // Read before the change: afterwards the cookie's stamp is stale and it no longer authenticates.
+            var persistent = context.IsCookieAuthenticated()
+                && (await context.AuthenticateAsync(ChangeFlowAuthentication.CookieScheme)).Properties?.IsPersistent == true;
             var result = await users.ChangeOwnPasswordAsync(context.User.GetUserId()!, body!.CurrentPassword, body.NewPassword, context.RequestAborted);
-            return result.IsSuccess ? TypedResults.NoContent() : JsonBody.Problem(result.Errors);
-        }).WithSummary("Changes the caller's own password; the current one must be given when one is set.");
+            if (!result.IsSuccess)
+            {
+                return JsonBody.Problem(result.Errors);
+            }
+
+            // Every other session of the user has ended; the one that changed the password goes on with a new cookie.
+            if (context.IsCookieAuthenticated())
+            {
+                await context.SignInWithCookieAsync(result.Value, persistent);
+            }
+
+            return TypedResults.NoContent();
+        }).WithSummary("Changes the caller's own password; the current one must be given when one is set. Ends the user's other browser sessions; a cookie caller gets a new cookie.");
 
         group.MapGet("/{id}", async (string id, HttpContext context, UserService users) =>
         {

@@ -107,13 +107,15 @@ public static partial class SecurityServices
         return Task.CompletedTask;
     }
 
-    // A cookie outlives changes to its user: a deactivated user is signed out at the next request, changed roles or
-    // groups are picked up (the claims carry the user's version).
+    // A cookie is refused once its user is deactivated or their security stamp changed (sign-out, password, roles,
+    // deactivation: see UserService.UpdateAsync); other changes (display name, groups) are picked up, as the claims
+    // carry the user's version. What the user looks like is read at most once per SessionCheckInterval per node.
     private static async Task RefreshPrincipalAsync(CookieValidatePrincipalContext context)
     {
         var id = context.Principal?.GetUserId();
-        var user = id is null ? null : await context.HttpContext.RequestServices.GetRequiredService<UserService>().FindAsync(id, context.HttpContext.RequestAborted);
-        if (user is not { IsActive: true })
+        var user = id is null ? null : await context.HttpContext.RequestServices.GetRequiredService<UserService>().FindForSessionAsync(id, context.HttpContext.RequestAborted);
+        var stamp = context.Principal?.FindFirst(ChangeFlowAuthentication.StampClaim)?.Value;
+        if (user is not { IsActive: true } || string.IsNullOrEmpty(stamp) || !string.Equals(stamp, user.SecurityStamp, StringComparison.Ordinal))
         {
             context.RejectPrincipal();
             await context.HttpContext.SignOutAsync(ChangeFlowAuthentication.CookieScheme);

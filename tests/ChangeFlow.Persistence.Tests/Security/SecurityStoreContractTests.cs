@@ -50,6 +50,7 @@ public abstract class SecurityStoreContractTests
         var user = User($"{Guid.NewGuid():N}@example.org", [Roles.CabMember, Roles.Implementer], ["cab-lims", "lims-team"]) with
         {
             PasswordHash = "pbkdf2-sha256$1000$c2FsdA==$aGFzaA==",
+            SecurityStamp = Secrets.NewStamp(),
             FailedSignIns = 2,
             LockedUntil = T0.AddMinutes(15),
             IsActive = false,
@@ -98,6 +99,22 @@ public abstract class SecurityStoreContractTests
         Assert.DoesNotContain(inactive.Id, (await Directory.ListByRoleAsync(Roles.Implementer, Ct)).Select(u => u.Id));
         Assert.DoesNotContain(other.Id, (await Directory.ListByRoleAsync(Roles.Implementer, Ct)).Select(u => u.Id));
         Assert.Equal([active.Id], (await Users.ListAsync(new UserQuery(Search: active.Email[..10].ToUpperInvariant()), Ct)).Select(u => u.Id));
+    }
+
+    [Fact]
+    public async Task RotateSecurityStampAsync_ReplacesTheStamp_AndMakesAnEditFromAnOlderReadFail()
+    {
+        var user = User($"{Guid.NewGuid():N}@example.org") with { SecurityStamp = Secrets.NewStamp() };
+        await Users.AddAsync(user, Ct);
+        var stamp = Secrets.NewStamp();
+
+        await Users.RotateSecurityStampAsync(user.Id, stamp, Ct);
+
+        var found = await Users.FindByIdAsync(user.Id, Ct);
+        Assert.Equal(stamp, found!.SecurityStamp);
+        Assert.Equal(2, found.Version);
+        Assert.False(await Users.UpdateAsync(user with { DisplayName = "stale", Version = 2 }, 1, Ct));
+        Assert.Equal(stamp, (await Users.FindByIdAsync(user.Id, Ct))!.SecurityStamp);
     }
 
     [Fact]
