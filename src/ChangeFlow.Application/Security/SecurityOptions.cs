@@ -40,12 +40,27 @@ public sealed class SecurityOptions
     [Range(8, 128)]
     public int MinPasswordLength { get; set; } = 12;
 
-    /// <summary>Failed password sign-ins in a row after which sign-in is refused for <see cref="LockoutDuration"/>.</summary>
+    /// <summary>
+    /// Failed password sign-ins for one e-mail from one client address within <see cref="LockoutDuration"/> after
+    /// which that address may not try that e-mail again until the window ends. The account itself is never locked:
+    /// the user signs in from any other address.
+    /// </summary>
     /// <value>The default is 5.</value>
     [Range(1, 1000)]
     public int MaxFailedSignIns { get; set; } = 5;
 
-    /// <summary>How long password sign-in stays refused after too many failures (tokens keep working).</summary>
+    /// <summary>
+    /// Failed password sign-ins from one client address, whatever the e-mails, within <see cref="LockoutDuration"/>
+    /// after which that address may not sign in with a password until the window ends (guessing across accounts).
+    /// </summary>
+    /// <value>The default is 50.</value>
+    [Range(1, 100_000)]
+    public int MaxFailedSignInsPerAddress { get; set; } = 50;
+
+    /// <summary>
+    /// The window failures are counted in, from a key's first failure; once a limit is reached, password sign-in for
+    /// that key is refused until it ends (tokens keep working).
+    /// </summary>
     /// <value>The default is 15 min.</value>
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan LockoutDuration { get; set; } = TimeSpan.FromMinutes(15);

@@ -1,6 +1,6 @@
 namespace ChangeFlow.Application.Security;
 
-/// <summary>A user as stored, with the password hash and sign-in counters that never leave the service.</summary>
+/// <summary>A user as stored, with the password hash and security stamp that never leave the service.</summary>
 public sealed record UserRecord
 {
     /// <summary>The user id (<c>usr_</c> and 24 hexadecimal digits).</summary>
@@ -39,12 +39,6 @@ public sealed record UserRecord
     /// changed. Empty for a user stored before it existed (a stamp is made at their next sign-in).
     /// </summary>
     public string SecurityStamp { get; init; } = string.Empty;
-
-    /// <summary>Failed password sign-ins since the last successful one.</summary>
-    public int FailedSignIns { get; init; }
-
-    /// <summary>Until when password sign-in is refused after too many failures.</summary>
-    public DateTimeOffset? LockedUntil { get; init; }
 
     /// <summary>When the user was created.</summary>
     public DateTimeOffset CreatedAt { get; init; }
@@ -101,8 +95,6 @@ public interface IUserStore
     /// </summary>
     Task RotateSecurityStampAsync(string id, string stamp, CancellationToken cancellationToken);
 
-    /// <summary>Records a failed sign-in (no version change: counters are not edits).</summary>
-    Task RecordSignInFailureAsync(string id, int failedSignIns, DateTimeOffset? lockedUntil, CancellationToken cancellationToken);
 }
 
 /// <summary>A personal API token as stored: the SHA-256 of its secret, never the secret.</summary>

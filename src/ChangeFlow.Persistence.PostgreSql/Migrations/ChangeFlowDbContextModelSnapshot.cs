@@ -598,9 +598,6 @@ namespace ChangeFlow.Persistence.PostgreSql.Migrations
                         .HasMaxLength(254)
                         .HasColumnType("character varying(254)");
 
-                    b.Property<int>("FailedSignIns")
-                        .HasColumnType("integer");
-
                     b.Property<string>("Groups")
                         .IsRequired()
                         .HasMaxLength(4000)
@@ -608,9 +605,6 @@ namespace ChangeFlow.Persistence.PostgreSql.Migrations
 
                     b.Property<bool>("IsActive")
                         .HasColumnType("boolean");
-
-                    b.Property<DateTime?>("LockedUntil")
-                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("NormalizedEmail")
                         .IsRequired()

@@ -113,8 +113,6 @@ public sealed class EfUserStore : IUserStore, IUserDirectory
                     .SetProperty(u => u.TimeZoneId, e.TimeZoneId)
                     .SetProperty(u => u.Culture, e.Culture)
                     .SetProperty(u => u.SecurityStamp, e.SecurityStamp)
-                    .SetProperty(u => u.FailedSignIns, e.FailedSignIns)
-                    .SetProperty(u => u.LockedUntil, e.LockedUntil)
                     .SetProperty(u => u.UpdatedAt, e.UpdatedAt)
                     .SetProperty(u => u.Version, expectedVersion + 1),
                 cancellationToken);
@@ -127,15 +125,6 @@ public sealed class EfUserStore : IUserStore, IUserDirectory
         await db.Set<UserEntity>()
             .Where(u => u.Id == id)
             .ExecuteUpdateAsync(s => s.SetProperty(u => u.SecurityStamp, stamp).SetProperty(u => u.Version, u => u.Version + 1), cancellationToken);
-    }
-
-    public async Task RecordSignInFailureAsync(string id, int failedSignIns, DateTimeOffset? lockedUntil, CancellationToken cancellationToken)
-    {
-        var until = Instants.ToUtc(lockedUntil);
-        await using var db = await _factory.CreateDbContextAsync(cancellationToken);
-        await db.Set<UserEntity>()
-            .Where(u => u.Id == id)
-            .ExecuteUpdateAsync(s => s.SetProperty(u => u.FailedSignIns, failedSignIns).SetProperty(u => u.LockedUntil, until), cancellationToken);
     }
 
     async Task<UserInfo?> IUserDirectory.FindAsync(string idOrEmail, CancellationToken cancellationToken)
@@ -173,8 +162,6 @@ public sealed class EfUserStore : IUserStore, IUserDirectory
         TimeZoneId = u.TimeZoneId,
         Culture = u.Culture,
         SecurityStamp = u.SecurityStamp,
-        FailedSignIns = u.FailedSignIns,
-        LockedUntil = Instants.ToUtc(u.LockedUntil),
         CreatedAt = Instants.ToUtc(u.CreatedAt),
         UpdatedAt = Instants.ToUtc(u.UpdatedAt),
         Version = u.Version,
@@ -193,8 +180,6 @@ public sealed class EfUserStore : IUserStore, IUserDirectory
         TimeZoneId = e.TimeZoneId,
         Culture = e.Culture,
         SecurityStamp = e.SecurityStamp,
-        FailedSignIns = e.FailedSignIns,
-        LockedUntil = Instants.FromUtc(e.LockedUntil),
         CreatedAt = Instants.FromUtc(e.CreatedAt),
         UpdatedAt = Instants.FromUtc(e.UpdatedAt),
         Version = e.Version,

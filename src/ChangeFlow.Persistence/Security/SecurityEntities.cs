@@ -34,10 +34,6 @@ public sealed class UserEntity
     /// <summary>Changes when the user's sign-in cookies must stop working; empty for rows older than the column.</summary>
     public string SecurityStamp { get; set; } = string.Empty;
 
-    public int FailedSignIns { get; set; }
-
-    public DateTime? LockedUntil { get; set; }
-
     public DateTime CreatedAt { get; set; }
 
     public DateTime UpdatedAt { get; set; }

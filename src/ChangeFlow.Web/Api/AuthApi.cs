@@ -19,11 +19,14 @@ public static class AuthApi
                 return (IResult)problem;
             }
 
-            var result = await users.VerifyPasswordAsync(body!.Email, body.Password, context.RequestAborted);
+            // The address after trusted proxies (ProxyServices); a connection without one (in-process tests) counts as one client.
+            var remote = context.Connection.RemoteIpAddress;
+            var address = (remote is { IsIPv4MappedToIPv6: true } ? remote.MapToIPv4() : remote)?.ToString() ?? "unknown";
+            var result = await users.VerifyPasswordAsync(body!.Email, body.Password, address, context.RequestAborted);
             switch (result.Status)
             {
-                case SignInStatus.LockedOut:
-                    return TypedResults.Problem("Too many failed sign-ins; password sign-in is paused for this user. Try again later.", statusCode: StatusCodes.Status429TooManyRequests, title: "Sign-in paused", type: "https://httpstatuses.io/429");
+                case SignInStatus.Throttled:
+                    return TypedResults.Problem("Too many failed sign-ins from this address; password sign-in from here is paused. Try again later.", statusCode: StatusCodes.Status429TooManyRequests, title: "Sign-in paused", type: "https://httpstatuses.io/429");
                 case SignInStatus.Failed:
                     return TypedResults.Problem("The e-mail or password is not correct, or the user is deactivated.", statusCode: StatusCodes.Status401Unauthorized, title: "Sign-in failed", type: "https://httpstatuses.io/401");
             }

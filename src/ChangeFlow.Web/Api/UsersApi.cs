@@ -202,12 +202,12 @@ public sealed record ChangePasswordBody(string? CurrentPassword, string? NewPass
 public sealed record IssueTokenBody(string? Name, DateTimeOffset? ExpiresAt);
 
 /// <summary>A user as the API shows it (no password hash).</summary>
-public sealed record UserJson(string Id, string Email, string DisplayName, IReadOnlyList<string> Roles, IReadOnlyList<string> Groups, bool IsActive, bool HasPassword, DateTimeOffset? LockedUntil, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, long Version, string? TimeZoneId = null, string? Culture = null)
+public sealed record UserJson(string Id, string Email, string DisplayName, IReadOnlyList<string> Roles, IReadOnlyList<string> Groups, bool IsActive, bool HasPassword, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, long Version, string? TimeZoneId = null, string? Culture = null)
 {
     public static UserJson From(UserRecord u)
     {
         ArgumentNullException.ThrowIfNull(u);
-        return new(u.Id, u.Email, u.DisplayName, u.Roles, u.Groups, u.IsActive, u.PasswordHash is not null, u.LockedUntil, u.CreatedAt, u.UpdatedAt, u.Version, u.TimeZoneId, u.Culture);
+        return new(u.Id, u.Email, u.DisplayName, u.Roles, u.Groups, u.IsActive, u.PasswordHash is not null, u.CreatedAt, u.UpdatedAt, u.Version, u.TimeZoneId, u.Culture);
     }
 }
 

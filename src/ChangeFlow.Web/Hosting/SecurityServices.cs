@@ -17,6 +17,7 @@ public static partial class SecurityServices
         services.AddOptions<SecurityOptions>().Bind(configuration.GetSection(SecurityOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<IdempotencyOptions>().Bind(configuration.GetSection(IdempotencyOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         var security = configuration.GetSection(SecurityOptions.Section).Get<SecurityOptions>() ?? new SecurityOptions();
+        services.AddChangeFlowProxies(configuration);
 
         services.AddSingleton<EfUserStore>();
         services.AddSingleton<IUserStore>(sp => sp.GetRequiredService<EfUserStore>());
@@ -44,7 +45,7 @@ public static partial class SecurityServices
                 // Strict: the browser never sends the cookie on a request another site starts, which is the CSRF defence
                 // for the cookie-authenticated JSON API (a cross-site form cannot send JSON without a CORS preflight either).
                 o.Cookie.SameSite = SameSiteMode.Strict;
-                o.Cookie.SecurePolicy = security.SecureCookie ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest;
+                o.Cookie.SecurePolicy = SecurePolicy(security, configuration);
                 o.ExpireTimeSpan = security.SessionLifetime;
                 o.SlidingExpiration = true;
                 o.LoginPath = "/login";
@@ -93,6 +94,14 @@ public static partial class SecurityServices
             LogTokenRegistered(logger, result.AdminEmail!);
         }
     }
+
+    // Secure whenever users reach the service over HTTPS: configured so, PublicBaseUrl (the address they open) is https,
+    // or the request came over HTTPS (directly or, per X-Forwarded-Proto, through a trusted proxy).
+    private static CookieSecurePolicy SecurePolicy(SecurityOptions security, IConfiguration configuration) =>
+        security.SecureCookie
+        || (configuration[$"{PublicUrlOptions.Section}:{nameof(PublicUrlOptions.PublicBaseUrl)}"] is { Length: > 0 } url && PublicUrlOptions.Parse(url)?.Scheme == Uri.UriSchemeHttps)
+            ? CookieSecurePolicy.Always
+            : CookieSecurePolicy.SameAsRequest;
 
     // API paths (and the dashboard) answer 401/403 problems; other paths are the browser UI's and go to its sign-in page.
     private static Task Refuse(RedirectContext<CookieAuthenticationOptions> context, int status)

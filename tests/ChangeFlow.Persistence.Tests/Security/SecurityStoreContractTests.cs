@@ -51,8 +51,6 @@ public abstract class SecurityStoreContractTests
         {
             PasswordHash = "pbkdf2-sha256$1000$c2FsdA==$aGFzaA==",
             SecurityStamp = Secrets.NewStamp(),
-            FailedSignIns = 2,
-            LockedUntil = T0.AddMinutes(15),
             IsActive = false,
         };
         await Users.AddAsync(user, Ct);
@@ -115,20 +113,6 @@ public abstract class SecurityStoreContractTests
         Assert.Equal(2, found.Version);
         Assert.False(await Users.UpdateAsync(user with { DisplayName = "stale", Version = 2 }, 1, Ct));
         Assert.Equal(stamp, (await Users.FindByIdAsync(user.Id, Ct))!.SecurityStamp);
-    }
-
-    [Fact]
-    public async Task SignInFailures_AreRecordedWithoutChangingTheVersion()
-    {
-        var user = User($"{Guid.NewGuid():N}@example.org");
-        await Users.AddAsync(user, Ct);
-
-        await Users.RecordSignInFailureAsync(user.Id, 3, T0.AddMinutes(5), Ct);
-
-        var found = await Users.FindByIdAsync(user.Id, Ct);
-        Assert.Equal(3, found!.FailedSignIns);
-        Assert.Equal(T0.AddMinutes(5), found.LockedUntil);
-        Assert.Equal(1, found.Version);
     }
 
     [Fact]

@@ -62,7 +62,7 @@ public sealed class CookieSignInTests(ChangeFlowServerFixture fixture) : IClassF
     }
 
     [Fact]
-    public async Task Login_IsPaused_AfterTooManyFailures_UntilTheLockoutEnds()
+    public async Task Login_IsPausedForThatAddressAndEmail_AfterTooManyFailures_UntilTheWindowEnds()
     {
         var user = await Server.CreateUserAsync(Roles.Requestor);
         var browser = Server.CreateClient();
@@ -74,7 +74,7 @@ public sealed class CookieSignInTests(ChangeFlowServerFixture fixture) : IClassF
         await HttpAssert.StatusAsync(HttpStatusCode.TooManyRequests, await browser.PostAsJsonAsync("api/auth/login", new { email = user.Email, password = "wrong-password" }));
         await HttpAssert.StatusAsync(HttpStatusCode.TooManyRequests, await browser.PostAsJsonAsync("api/auth/login", new { email = user.Email, password = user.Password }));
 
-        // Tokens keep working during a lockout: it guards the password, not the account.
+        // Tokens keep working during a pause: it guards the password, not the account.
         await HttpAssert.StatusAsync(HttpStatusCode.OK, await user.Client.GetAsync("api/users/me"));
 
         Server.Clock.Advance(TimeSpan.FromMinutes(16));

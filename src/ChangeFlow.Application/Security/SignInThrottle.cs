@@ -1,0 +1,72 @@
+using System.Collections.Concurrent;
+
+namespace ChangeFlow.Application.Security;
+
+/// <summary>
+/// Pauses password sign-in from a client address that keeps failing, per e-mail and overall, without touching the
+/// account itself: a stranger guessing from their own address cannot lock the user out of theirs. Counts are kept in
+/// this process (each node counts its own), in fixed windows of <see cref="SecurityOptions.LockoutDuration"/> that
+/// start at a key's first failure. Unknown and known e-mails are counted alike, so the answers cannot tell them apart.
+/// </summary>
+internal sealed class SignInThrottle
+{
+    // Expired windows are swept once the map holds this many keys, so it stays about as large as the keys that failed
+    // within the last window.
+    private const int SweepThreshold = 10_000;
+
+    private readonly ConcurrentDictionary<string, Window> _failures = new(StringComparer.Ordinal);
+    private readonly TimeProvider _time;
+    private readonly SecurityOptions _options;
+
+    public SignInThrottle(TimeProvider time, SecurityOptions options)
+    {
+        _time = time;
+        _options = options;
+    }
+
+    /// <summary>Whether password sign-in for <paramref name="normalizedEmail"/> from <paramref name="address"/> is paused now.</summary>
+    public bool IsPaused(string normalizedEmail, string address)
+    {
+        var now = _time.GetUtcNow();
+        return Count(AddressKey(address), now) >= _options.MaxFailedSignInsPerAddress
+            || Count(PairKey(normalizedEmail, address), now) >= _options.MaxFailedSignIns;
+    }
+
+    /// <summary>Counts a failed sign-in against the address and against the e-mail from that address.</summary>
+    public void RecordFailure(string normalizedEmail, string address)
+    {
+        var now = _time.GetUtcNow();
+        Add(AddressKey(address), now);
+        Add(PairKey(normalizedEmail, address), now);
+        if (_failures.Count > SweepThreshold)
+        {
+            foreach (var (key, window) in _failures)
+            {
+                if (!IsCurrent(window, now))
+                {
+                    _failures.TryRemove(new KeyValuePair<string, Window>(key, window));
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Forgets the e-mail's failures from the address after a successful sign-in. The address's own count stays: one
+    /// good account must not reset the guessing budget for the others.
+    /// </summary>
+    public void RecordSuccess(string normalizedEmail, string address) => _failures.TryRemove(PairKey(normalizedEmail, address), out _);
+
+    private static string AddressKey(string address) => "a " + address;
+
+    // An address has no space, so the address part ends at the first one.
+    private static string PairKey(string normalizedEmail, string address) => "e " + address + " " + normalizedEmail;
+
+    private int Count(string key, DateTimeOffset now) => _failures.TryGetValue(key, out var window) && IsCurrent(window, now) ? window.Count : 0;
+
+    private void Add(string key, DateTimeOffset now) =>
+        _failures.AddOrUpdate(key, _ => new Window(now, 1), (_, w) => IsCurrent(w, now) ? w with { Count = w.Count + 1 } : new Window(now, 1));
+
+    private bool IsCurrent(Window window, DateTimeOffset now) => now >= window.Start && now < window.Start + _options.LockoutDuration;
+
+    private sealed record Window(DateTimeOffset Start, int Count);
+}
