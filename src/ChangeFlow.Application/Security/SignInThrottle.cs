@@ -14,9 +14,14 @@ internal sealed class SignInThrottle
     // within the last window.
     private const int SweepThreshold = 10_000;
 
+    // ...but at most this often, so a map full of live keys does not cost every attempt a full pass.
+    private static readonly TimeSpan SweepInterval = TimeSpan.FromMinutes(1);
+
     private readonly ConcurrentDictionary<string, Window> _failures = new(StringComparer.Ordinal);
     private readonly TimeProvider _time;
     private readonly SecurityOptions _options;
+    private readonly Lock _gate = new();
+    private long _nextSweepTicks;
 
     public SignInThrottle(TimeProvider time, SecurityOptions options)
     {
@@ -24,21 +29,31 @@ internal sealed class SignInThrottle
         _options = options;
     }
 
-    /// <summary>Whether password sign-in for <paramref name="normalizedEmail"/> from <paramref name="address"/> is paused now.</summary>
-    public bool IsPaused(string normalizedEmail, string address)
+    /// <summary>
+    /// Starts an attempt: false when password sign-in for <paramref name="normalizedEmail"/> from
+    /// <paramref name="address"/> is paused; otherwise counts the attempt as a failure until
+    /// <see cref="RecordSuccess"/> says otherwise. Counting before the (slow) password check means parallel guesses
+    /// cannot all pass the check before any of them is counted.
+    /// </summary>
+    public bool TryBegin(string normalizedEmail, string address)
     {
         var now = _time.GetUtcNow();
-        return Count(AddressKey(address), now) >= _options.MaxFailedSignInsPerAddress
-            || Count(PairKey(normalizedEmail, address), now) >= _options.MaxFailedSignIns;
-    }
 
-    /// <summary>Counts a failed sign-in against the address and against the e-mail from that address.</summary>
-    public void RecordFailure(string normalizedEmail, string address)
-    {
-        var now = _time.GetUtcNow();
-        Add(AddressKey(address), now);
-        Add(PairKey(normalizedEmail, address), now);
-        if (_failures.Count > SweepThreshold)
+        // Check and count as one step (no I/O inside), so N parallel attempts get exactly the allowed number through.
+        lock (_gate)
+        {
+            if (IsPaused(normalizedEmail, address, now))
+            {
+                return false;
+            }
+
+            Add(AddressKey(address), now);
+            Add(PairKey(normalizedEmail, address), now);
+        }
+
+        var sweepAt = Interlocked.Read(ref _nextSweepTicks);
+        if (_failures.Count > SweepThreshold && now.UtcTicks >= sweepAt
+            && Interlocked.CompareExchange(ref _nextSweepTicks, (now + SweepInterval).UtcTicks, sweepAt) == sweepAt)
         {
             foreach (var (key, window) in _failures)
             {
@@ -48,18 +63,37 @@ internal sealed class SignInThrottle
                 }
             }
         }
+
+        return true;
     }
 
+    /// <summary>Whether password sign-in for <paramref name="normalizedEmail"/> from <paramref name="address"/> is paused now.</summary>
+    public bool IsPaused(string normalizedEmail, string address) => IsPaused(normalizedEmail, address, _time.GetUtcNow());
+
     /// <summary>
-    /// Forgets the e-mail's failures from the address after a successful sign-in. The address's own count stays: one
-    /// good account must not reset the guessing budget for the others.
+    /// Takes a successful attempt back: the e-mail's failures from the address are forgotten, and the address's count
+    /// loses this attempt but keeps its failures (one good account must not reset the guessing budget for the others).
     /// </summary>
-    public void RecordSuccess(string normalizedEmail, string address) => _failures.TryRemove(PairKey(normalizedEmail, address), out _);
+    public void RecordSuccess(string normalizedEmail, string address)
+    {
+        _failures.TryRemove(PairKey(normalizedEmail, address), out _);
+        var key = AddressKey(address);
+        var now = _time.GetUtcNow();
+        while (_failures.TryGetValue(key, out var window) && IsCurrent(window, now) && window.Count > 0
+            && !_failures.TryUpdate(key, window with { Count = window.Count - 1 }, window))
+        {
+            // Another request changed the count meanwhile; take this attempt off the new value.
+        }
+    }
 
     private static string AddressKey(string address) => "a " + address;
 
     // An address has no space, so the address part ends at the first one.
     private static string PairKey(string normalizedEmail, string address) => "e " + address + " " + normalizedEmail;
+
+    private bool IsPaused(string normalizedEmail, string address, DateTimeOffset now) =>
+        Count(AddressKey(address), now) >= _options.MaxFailedSignInsPerAddress
+        || Count(PairKey(normalizedEmail, address), now) >= _options.MaxFailedSignIns;
 
     private int Count(string key, DateTimeOffset now) => _failures.TryGetValue(key, out var window) && IsCurrent(window, now) ? window.Count : 0;
 

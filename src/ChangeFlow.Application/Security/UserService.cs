@@ -302,7 +302,7 @@ public sealed partial class UserService
         }
 
         var normalized = Normalize(email);
-        if (_throttle.IsPaused(normalized, clientAddress))
+        if (!_throttle.TryBegin(normalized, clientAddress))
         {
             return new SignInResult(SignInStatus.Throttled, null);
         }
@@ -323,7 +323,6 @@ public sealed partial class UserService
 
         if (!matches || user is null)
         {
-            _throttle.RecordFailure(normalized, clientAddress);
             if (_throttle.IsPaused(normalized, clientAddress))
             {
                 LogThrottled(_logger, clientAddress);

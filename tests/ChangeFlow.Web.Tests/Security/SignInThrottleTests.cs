@@ -78,6 +78,20 @@ public sealed class SignInThrottleTests(SignInThrottleFixture fixture) : IClassF
         await HttpAssert.StatusAsync(HttpStatusCode.OK, await LoginAsync(users[0].Email, users[0].Password, sprayer));
     }
 
+    [Fact]
+    public async Task Login_LetsNoMoreThanTheAllowedGuessesThrough_WhenTheyArriveInParallel()
+    {
+        var user = await Server.CreateUserAsync(Roles.Requestor);
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => LoginAsync(user.Email, "wrong-password", "203.0.113.60")));
+
+        // Five attempts get their password checked; when each answers depends on the others, but none answers 401
+        // once five have failed, and every other attempt is refused unchecked.
+        Assert.InRange(answers.Count(a => a.StatusCode == HttpStatusCode.Unauthorized), 0, 4);
+        Assert.All(answers, a => Assert.True(a.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.TooManyRequests, a.StatusCode.ToString()));
+        await HttpAssert.StatusAsync(HttpStatusCode.TooManyRequests, await LoginAsync(user.Email, user.Password, "203.0.113.60"));
+    }
+
     private async Task<HttpResponseMessage> LoginAsync(string email, string password, string? clientAddress)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "api/auth/login") { Content = JsonContent.Create(new { email, password }) };
