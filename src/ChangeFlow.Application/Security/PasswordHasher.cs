@@ -96,6 +96,9 @@ public static class Secrets
         return secret[..Math.Min(head, secret.Length)];
     }
 
+    /// <summary>A new <see cref="UserRecord.SecurityStamp"/>: 128 random bits in hexadecimal.</summary>
+    public static string NewStamp() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+
     /// <summary>A new id such as <c>usr_3f2a...</c>.</summary>
     public static string NewId(string prefix) => prefix + "_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
 

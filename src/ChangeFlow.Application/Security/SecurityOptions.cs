@@ -40,12 +40,27 @@ public sealed class SecurityOptions
     [Range(8, 128)]
     public int MinPasswordLength { get; set; } = 12;
 
-    /// <summary>Failed password sign-ins in a row after which sign-in is refused for <see cref="LockoutDuration"/>.</summary>
+    /// <summary>
+    /// Failed password sign-ins for one e-mail from one client address within <see cref="LockoutDuration"/> after
+    /// which that address may not try that e-mail again until the window ends. The account itself is never locked:
+    /// the user signs in from any other address.
+    /// </summary>
     /// <value>The default is 5.</value>
     [Range(1, 1000)]
     public int MaxFailedSignIns { get; set; } = 5;
 
-    /// <summary>How long password sign-in stays refused after too many failures (tokens keep working).</summary>
+    /// <summary>
+    /// Failed password sign-ins from one client address, whatever the e-mails, within <see cref="LockoutDuration"/>
+    /// after which that address may not sign in with a password until the window ends (guessing across accounts).
+    /// </summary>
+    /// <value>The default is 50.</value>
+    [Range(1, 100_000)]
+    public int MaxFailedSignInsPerAddress { get; set; } = 50;
+
+    /// <summary>
+    /// The window failures are counted in, from a key's first failure; once a limit is reached, password sign-in for
+    /// that key is refused until it ends (tokens keep working).
+    /// </summary>
     /// <value>The default is 15 min.</value>
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan LockoutDuration { get; set; } = TimeSpan.FromMinutes(15);
@@ -54,6 +69,15 @@ public sealed class SecurityOptions
     /// <value>The default is 8 h.</value>
     [Range(typeof(TimeSpan), "00:01:00", "30.00:00:00")]
     public TimeSpan SessionLifetime { get; set; } = TimeSpan.FromHours(8);
+
+    /// <summary>
+    /// How long a node trusts what it last read of a signed-in user (active flag, security stamp, roles) before it
+    /// reads the user again. A change made through this node applies to its next request at once; other nodes of a
+    /// cluster notice within this interval. Zero reads the user on every request.
+    /// </summary>
+    /// <value>The default is 10 s.</value>
+    [Range(typeof(TimeSpan), "00:00:00", "00:05:00")]
+    public TimeSpan SessionCheckInterval { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>Send the sign-in cookie over HTTPS only. Set it when a TLS proxy fronts ChangeFlow.</summary>
     /// <value>The default is false (the cookie follows the request's scheme).</value>

@@ -1,6 +1,6 @@
 namespace ChangeFlow.Application.Security;
 
-/// <summary>A user as stored, with the password hash and sign-in counters that never leave the service.</summary>
+/// <summary>A user as stored, with the password hash and security stamp that never leave the service.</summary>
 public sealed record UserRecord
 {
     /// <summary>The user id (<c>usr_</c> and 24 hexadecimal digits).</summary>
@@ -33,11 +33,12 @@ public sealed record UserRecord
     /// <summary>The culture tag of the user's notices, or null (the notices' default culture).</summary>
     public string? Culture { get; init; }
 
-    /// <summary>Failed password sign-ins since the last successful one.</summary>
-    public int FailedSignIns { get; init; }
-
-    /// <summary>Until when password sign-in is refused after too many failures.</summary>
-    public DateTimeOffset? LockedUntil { get; init; }
+    /// <summary>
+    /// A random value that changes whenever the user's browser sessions must end: sign-out, a password set or reset,
+    /// a change of roles, deactivation. Sign-in cookies carry the value they were issued with and stop working once it
+    /// changed. Empty for a user stored before it existed (a stamp is made at their next sign-in).
+    /// </summary>
+    public string SecurityStamp { get; init; } = string.Empty;
 
     /// <summary>When the user was created.</summary>
     public DateTimeOffset CreatedAt { get; init; }
@@ -88,8 +89,12 @@ public interface IUserStore
     /// </summary>
     Task<bool> UpdateAsync(UserRecord user, long expectedVersion, CancellationToken cancellationToken);
 
-    /// <summary>Records a failed sign-in (no version change: counters are not edits).</summary>
-    Task RecordSignInFailureAsync(string id, int failedSignIns, DateTimeOffset? lockedUntil, CancellationToken cancellationToken);
+    /// <summary>
+    /// Replaces the user's <see cref="UserRecord.SecurityStamp"/> and adds 1 to the version, so an edit made from a
+    /// record read before cannot write the old stamp back (it fails on the version instead).
+    /// </summary>
+    Task RotateSecurityStampAsync(string id, string stamp, CancellationToken cancellationToken);
+
 }
 
 /// <summary>A personal API token as stored: the SHA-256 of its secret, never the secret.</summary>

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net.Mail;
 using System.Text.RegularExpressions;
 using ChangeFlow.Domain.Common;
@@ -45,8 +46,11 @@ public enum SignInStatus
     Succeeded,
     /// <summary>Unknown e-mail, wrong password, no password set or a deactivated user (not told apart, so nothing leaks).</summary>
     Failed,
-    /// <summary>Too many failures: password sign-in is refused for a while.</summary>
-    LockedOut,
+    /// <summary>
+    /// Too many failures from the client's address, for this e-mail or overall: password sign-in from there is refused
+    /// for a while, whether the e-mail belongs to a user or not. Other addresses are not affected.
+    /// </summary>
+    Throttled,
 }
 
 /// <summary>The result of a password sign-in.</summary>
@@ -84,6 +88,15 @@ public sealed partial class UserService
     private readonly SecurityOptions _options;
     private readonly ILogger<UserService> _logger;
     private readonly Lazy<string> _dummyHash;
+    private readonly SignInThrottle _throttle;
+
+    // What this node last read of each signed-in user, for SecurityOptions.SessionCheckInterval; an entry is dropped
+    // when this node changes the user, so its own changes apply at once. Keys come from authenticated (encrypted)
+    // cookies only, so the map holds at most one entry per user.
+    private readonly ConcurrentDictionary<string, (UserRecord? User, DateTimeOffset ReadAt)> _sessions = new(StringComparer.Ordinal);
+
+    // Counts this node's changes to users, so a read that overlapped one is not kept (it may predate the change).
+    private long _userChanges;
 
     /// <summary>Creates the service.</summary>
     public UserService(IUserStore users, IApiTokenStore tokens, TimeProvider time, IOptions<SecurityOptions> options, ILogger<UserService> logger)
@@ -94,6 +107,7 @@ public sealed partial class UserService
         _time = time;
         _options = options.Value;
         _logger = logger;
+        _throttle = new SignInThrottle(time, _options);
 
         // Unknown e-mails are checked against this hash, so a failed sign-in takes as long whether the user exists or not.
         _dummyHash = new Lazy<string>(() => PasswordHasher.Hash(Secrets.NewPassword(), _options.PasswordIterations));
@@ -158,6 +172,7 @@ public sealed partial class UserService
             TimeZoneId = zone,
             Culture = culture,
             IsActive = request.IsActive ?? true,
+            SecurityStamp = Secrets.NewStamp(),
             CreatedAt = now,
             UpdatedAt = now,
             Version = 1,
@@ -171,7 +186,11 @@ public sealed partial class UserService
         return Result.Success(user);
     }
 
-    /// <summary>Changes display name, roles, groups, active flag or password. The last active administrator stays one.</summary>
+    /// <summary>
+    /// Changes display name, roles, groups, active flag or password. The last active administrator stays one. A new
+    /// password, other roles or deactivation end the user's browser sessions (a new security stamp); a new display
+    /// name, groups, zone or culture are picked up by their sessions.
+    /// </summary>
     public async Task<Result<UserRecord>> UpdateAsync(string id, UserChanges changes, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(changes);
@@ -213,6 +232,7 @@ public sealed partial class UserService
                 "This is the last active administrator; make someone else an administrator first.");
         }
 
+        var endsSessions = changes.Password is not null || !roles.SequenceEqual(user.Roles, StringComparer.Ordinal) || (user.IsActive && !isActive);
         var updated = user with
         {
             DisplayName = displayName ?? user.DisplayName,
@@ -222,8 +242,7 @@ public sealed partial class UserService
             Culture = culture,
             IsActive = isActive,
             PasswordHash = changes.Password is null ? user.PasswordHash : PasswordHasher.Hash(changes.Password, _options.PasswordIterations),
-            FailedSignIns = changes.Password is null ? user.FailedSignIns : 0,
-            LockedUntil = changes.Password is null ? user.LockedUntil : null,
+            SecurityStamp = endsSessions ? Secrets.NewStamp() : user.SecurityStamp,
             UpdatedAt = _time.GetUtcNow(),
             Version = user.Version + 1,
         };
@@ -231,6 +250,8 @@ public sealed partial class UserService
         {
             return Result.Failure<UserRecord>("version", ErrorCodes.Conflict, "The user was changed by someone else meanwhile; reload it and try again.");
         }
+
+        ForgetSession(user.Id);
 
         LogUserUpdated(_logger, user.Id, string.Join(",", updated.Roles), updated.IsActive, changes.Password is not null);
         return Result.Success(updated);
@@ -263,48 +284,63 @@ public sealed partial class UserService
     }
 
     /// <summary>
-    /// Checks an e-mail and password. Unknown users cost the same time as known ones; too many failures in a row
-    /// lock password sign-in for <see cref="SecurityOptions.LockoutDuration"/>. A hash made with fewer iterations
-    /// than configured is replaced on success.
+    /// Checks an e-mail and password sent from <paramref name="clientAddress"/>. Failures are counted per address and
+    /// per e-mail from that address, never on the account (<see cref="SignInThrottle"/>), so nobody can lock a user
+    /// out from elsewhere; unknown e-mails are counted and hashed like known ones, so neither the answer nor its time
+    /// tells them apart. A hash made with fewer iterations than configured is replaced on success.
     /// </summary>
-    public async Task<SignInResult> VerifyPasswordAsync(string? email, string? password, CancellationToken cancellationToken)
+    /// <param name="email">The e-mail, in any case.</param>
+    /// <param name="password">The password.</param>
+    /// <param name="clientAddress">The client's address as the web layer sees it (after trusted proxies), e.g. <c>203.0.113.7</c>.</param>
+    /// <param name="cancellationToken">Cancels the look-up.</param>
+    public async Task<SignInResult> VerifyPasswordAsync(string? email, string? password, string clientAddress, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(clientAddress);
         if (string.IsNullOrWhiteSpace(email) || string.IsNullOrEmpty(password) || email.Length > MaxEmailLength || password.Length > MaxPasswordLength)
         {
             return new SignInResult(SignInStatus.Failed, null);
         }
 
-        var user = await _users.FindByEmailAsync(Normalize(email), cancellationToken);
+        var normalized = Normalize(email);
+        if (!_throttle.TryBegin(normalized, clientAddress))
+        {
+            return new SignInResult(SignInStatus.Throttled, null);
+        }
+
+        var user = await _users.FindByEmailAsync(normalized, cancellationToken);
+        bool matches;
+        var needsRehash = false;
         if (user?.PasswordHash is null || !user.IsActive)
         {
+            // The same work as a real check, so the time taken does not tell unknown e-mails apart.
             PasswordHasher.Verify(password, _dummyHash.Value, _options.PasswordIterations, out _);
-            return new SignInResult(SignInStatus.Failed, null);
+            matches = false;
+        }
+        else
+        {
+            matches = PasswordHasher.Verify(password, user.PasswordHash, _options.PasswordIterations, out needsRehash);
         }
 
-        var now = _time.GetUtcNow();
-        if (user.LockedUntil > now)
+        if (!matches || user is null)
         {
-            return new SignInResult(SignInStatus.LockedOut, null);
-        }
-
-        if (!PasswordHasher.Verify(password, user.PasswordHash, _options.PasswordIterations, out var needsRehash))
-        {
-            var failures = user.FailedSignIns + 1;
-            if (failures >= _options.MaxFailedSignIns)
+            if (_throttle.IsPaused(normalized, clientAddress))
             {
-                await _users.RecordSignInFailureAsync(user.Id, 0, now + _options.LockoutDuration, cancellationToken);
-                LogLockedOut(_logger, user.Id, failures);
-                return new SignInResult(SignInStatus.LockedOut, null);
+                LogThrottled(_logger, clientAddress);
+                return new SignInResult(SignInStatus.Throttled, null);
             }
 
-            await _users.RecordSignInFailureAsync(user.Id, failures, null, cancellationToken);
             return new SignInResult(SignInStatus.Failed, null);
         }
 
-        if (user.FailedSignIns > 0 || user.LockedUntil is not null)
+        _throttle.RecordSuccess(normalized, clientAddress);
+
+        if (user.SecurityStamp.Length == 0)
         {
-            await _users.RecordSignInFailureAsync(user.Id, 0, null, cancellationToken);
-            user = user with { FailedSignIns = 0, LockedUntil = null };
+            // Stored before stamps existed: a cookie needs one to be revocable.
+            var stamp = Secrets.NewStamp();
+            await _users.RotateSecurityStampAsync(user.Id, stamp, cancellationToken);
+            ForgetSession(user.Id);
+            user = user with { SecurityStamp = stamp, Version = user.Version + 1 };
         }
 
         if (needsRehash)
@@ -317,6 +353,46 @@ public sealed partial class UserService
         }
 
         return new SignInResult(SignInStatus.Succeeded, user);
+    }
+
+    /// <summary>
+    /// Ends every browser session of the user (all their sign-in cookies, on every device) by giving them a new
+    /// security stamp. API tokens are not affected. Unknown ids are ignored.
+    /// </summary>
+    public async Task EndSessionsAsync(string id, CancellationToken cancellationToken)
+    {
+        await _users.RotateSecurityStampAsync(id, Secrets.NewStamp(), cancellationToken);
+        ForgetSession(id);
+        LogSessionsEnded(_logger, id);
+    }
+
+    /// <summary>
+    /// The user a sign-in cookie names, as this node last read them within <see cref="SecurityOptions.SessionCheckInterval"/>
+    /// (or afresh); null for an unknown id. Callers compare the cookie's stamp with <see cref="UserRecord.SecurityStamp"/>.
+    /// </summary>
+    public async Task<UserRecord?> FindForSessionAsync(string id, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        var now = _time.GetUtcNow();
+        if (_sessions.TryGetValue(id, out var seen) && now - seen.ReadAt < _options.SessionCheckInterval && now >= seen.ReadAt)
+        {
+            return seen.User;
+        }
+
+        var changes = Interlocked.Read(ref _userChanges);
+        var user = await _users.FindByIdAsync(id, cancellationToken);
+        if (_options.SessionCheckInterval > TimeSpan.Zero && Interlocked.Read(ref _userChanges) == changes)
+        {
+            _sessions[id] = (user, now);
+        }
+
+        return user;
+    }
+
+    private void ForgetSession(string id)
+    {
+        Interlocked.Increment(ref _userChanges);
+        _sessions.TryRemove(id, out _);
     }
 
     /// <summary>Issues a personal API token; its secret is in the result and nowhere else.</summary>
@@ -478,6 +554,7 @@ public sealed partial class UserService
             DisplayName = "Administrator",
             PasswordHash = PasswordHasher.Hash(password, _options.PasswordIterations),
             Roles = [Roles.Admin],
+            SecurityStamp = Secrets.NewStamp(),
             CreatedAt = now,
             UpdatedAt = now,
             Version = 1,
@@ -666,8 +743,11 @@ public sealed partial class UserService
     [LoggerMessage(Level = LogLevel.Information, Message = "User {UserId} updated: roles {Roles}, active {IsActive}, password changed {PasswordChanged}.")]
     private static partial void LogUserUpdated(ILogger logger, string userId, string roles, bool isActive, bool passwordChanged);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "User {UserId} is locked out of password sign-in after {Failures} failures.")]
-    private static partial void LogLockedOut(ILogger logger, string userId, int failures);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Password sign-in from {ClientAddress} is paused after too many failures.")]
+    private static partial void LogThrottled(ILogger logger, string clientAddress);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Browser sessions of user {UserId} ended.")]
+    private static partial void LogSessionsEnded(ILogger logger, string userId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "API token {TokenId} issued to user {UserId} ({Name}).")]
     private static partial void LogTokenIssued(ILogger logger, string tokenId, string userId, string name);

@@ -598,9 +598,6 @@ namespace ChangeFlow.Persistence.PostgreSql.Migrations
                         .HasMaxLength(254)
                         .HasColumnType("character varying(254)");
 
-                    b.Property<int>("FailedSignIns")
-                        .HasColumnType("integer");
-
                     b.Property<string>("Groups")
                         .IsRequired()
                         .HasMaxLength(4000)
@@ -608,9 +605,6 @@ namespace ChangeFlow.Persistence.PostgreSql.Migrations
 
                     b.Property<bool>("IsActive")
                         .HasColumnType("boolean");
-
-                    b.Property<DateTime?>("LockedUntil")
-                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("NormalizedEmail")
                         .IsRequired()
@@ -625,6 +619,13 @@ namespace ChangeFlow.Persistence.PostgreSql.Migrations
                         .IsRequired()
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
+
+                    b.Property<string>("SecurityStamp")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasDefaultValue("");
 
                     b.Property<string>("TimeZoneId")
                         .HasMaxLength(64)

@@ -591,9 +591,6 @@ namespace ChangeFlow.Persistence.Sqlite.Migrations
                         .HasMaxLength(254)
                         .HasColumnType("TEXT");
 
-                    b.Property<int>("FailedSignIns")
-                        .HasColumnType("INTEGER");
-
                     b.Property<string>("Groups")
                         .IsRequired()
                         .HasMaxLength(4000)
@@ -601,9 +598,6 @@ namespace ChangeFlow.Persistence.Sqlite.Migrations
 
                     b.Property<bool>("IsActive")
                         .HasColumnType("INTEGER");
-
-                    b.Property<DateTime?>("LockedUntil")
-                        .HasColumnType("TEXT");
 
                     b.Property<string>("NormalizedEmail")
                         .IsRequired()
@@ -618,6 +612,13 @@ namespace ChangeFlow.Persistence.Sqlite.Migrations
                         .IsRequired()
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
+
+                    b.Property<string>("SecurityStamp")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("");
 
                     b.Property<string>("TimeZoneId")
                         .HasMaxLength(64)

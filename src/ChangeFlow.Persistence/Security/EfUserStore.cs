@@ -112,21 +112,19 @@ public sealed class EfUserStore : IUserStore, IUserDirectory
                     .SetProperty(u => u.IsActive, e.IsActive)
                     .SetProperty(u => u.TimeZoneId, e.TimeZoneId)
                     .SetProperty(u => u.Culture, e.Culture)
-                    .SetProperty(u => u.FailedSignIns, e.FailedSignIns)
-                    .SetProperty(u => u.LockedUntil, e.LockedUntil)
+                    .SetProperty(u => u.SecurityStamp, e.SecurityStamp)
                     .SetProperty(u => u.UpdatedAt, e.UpdatedAt)
                     .SetProperty(u => u.Version, expectedVersion + 1),
                 cancellationToken);
         return updated == 1;
     }
 
-    public async Task RecordSignInFailureAsync(string id, int failedSignIns, DateTimeOffset? lockedUntil, CancellationToken cancellationToken)
+    public async Task RotateSecurityStampAsync(string id, string stamp, CancellationToken cancellationToken)
     {
-        var until = Instants.ToUtc(lockedUntil);
         await using var db = await _factory.CreateDbContextAsync(cancellationToken);
         await db.Set<UserEntity>()
             .Where(u => u.Id == id)
-            .ExecuteUpdateAsync(s => s.SetProperty(u => u.FailedSignIns, failedSignIns).SetProperty(u => u.LockedUntil, until), cancellationToken);
+            .ExecuteUpdateAsync(s => s.SetProperty(u => u.SecurityStamp, stamp).SetProperty(u => u.Version, u => u.Version + 1), cancellationToken);
     }
 
     async Task<UserInfo?> IUserDirectory.FindAsync(string idOrEmail, CancellationToken cancellationToken)
@@ -163,8 +161,7 @@ public sealed class EfUserStore : IUserStore, IUserDirectory
         IsActive = u.IsActive,
         TimeZoneId = u.TimeZoneId,
         Culture = u.Culture,
-        FailedSignIns = u.FailedSignIns,
-        LockedUntil = Instants.ToUtc(u.LockedUntil),
+        SecurityStamp = u.SecurityStamp,
         CreatedAt = Instants.ToUtc(u.CreatedAt),
         UpdatedAt = Instants.ToUtc(u.UpdatedAt),
         Version = u.Version,
@@ -182,8 +179,7 @@ public sealed class EfUserStore : IUserStore, IUserDirectory
         IsActive = e.IsActive,
         TimeZoneId = e.TimeZoneId,
         Culture = e.Culture,
-        FailedSignIns = e.FailedSignIns,
-        LockedUntil = Instants.FromUtc(e.LockedUntil),
+        SecurityStamp = e.SecurityStamp,
         CreatedAt = Instants.FromUtc(e.CreatedAt),
         UpdatedAt = Instants.FromUtc(e.UpdatedAt),
         Version = e.Version,

@@ -31,9 +31,8 @@ public sealed class UserEntity
     /// <summary>The culture tag of the user's notices, or null.</summary>
     public string? Culture { get; set; }
 
-    public int FailedSignIns { get; set; }
-
-    public DateTime? LockedUntil { get; set; }
+    /// <summary>Changes when the user's sign-in cookies must stop working; empty for rows older than the column.</summary>
+    public string SecurityStamp { get; set; } = string.Empty;
 
     public DateTime CreatedAt { get; set; }
 
@@ -59,6 +58,7 @@ internal sealed class UserEntityConfiguration : IEntityTypeConfiguration<UserEnt
         e.Property(x => x.Groups).HasMaxLength(4000);
         e.Property(x => x.TimeZoneId).HasMaxLength(64);
         e.Property(x => x.Culture).HasMaxLength(16);
+        e.Property(x => x.SecurityStamp).HasMaxLength(64).HasDefaultValue(string.Empty);
         e.Property(x => x.Version).IsConcurrencyToken();
         e.HasIndex(x => x.NormalizedEmail).IsUnique();
     }

@@ -19,25 +19,33 @@ public static class AuthApi
                 return (IResult)problem;
             }
 
-            var result = await users.VerifyPasswordAsync(body!.Email, body.Password, context.RequestAborted);
+            // The address after trusted proxies (ProxyServices); a connection without one (in-process tests) counts as one client.
+            var remote = context.Connection.RemoteIpAddress;
+            var address = (remote is { IsIPv4MappedToIPv6: true } ? remote.MapToIPv4() : remote)?.ToString() ?? "unknown";
+            var result = await users.VerifyPasswordAsync(body!.Email, body.Password, address, context.RequestAborted);
             switch (result.Status)
             {
-                case SignInStatus.LockedOut:
-                    return TypedResults.Problem("Too many failed sign-ins; password sign-in is paused for this user. Try again later.", statusCode: StatusCodes.Status429TooManyRequests, title: "Sign-in paused", type: "https://httpstatuses.io/429");
+                case SignInStatus.Throttled:
+                    return TypedResults.Problem("Too many failed sign-ins from this address; password sign-in from here is paused. Try again later.", statusCode: StatusCodes.Status429TooManyRequests, title: "Sign-in paused", type: "https://httpstatuses.io/429");
                 case SignInStatus.Failed:
                     return TypedResults.Problem("The e-mail or password is not correct, or the user is deactivated.", statusCode: StatusCodes.Status401Unauthorized, title: "Sign-in failed", type: "https://httpstatuses.io/401");
             }
 
-            var principal = ChangeFlowAuthentication.CreatePrincipal(result.User!, ChangeFlowAuthentication.CookieScheme);
-            await context.SignInAsync(ChangeFlowAuthentication.CookieScheme, principal, new AuthenticationProperties { IsPersistent = body.RememberMe ?? false });
+            await context.SignInWithCookieAsync(result.User!, body.RememberMe ?? false);
             return TypedResults.Ok(UserJson.From(result.User!));
         }).AllowAnonymous().WithSummary("Signs in with e-mail and password and sets the HttpOnly sign-in cookie.");
 
-        group.MapPost("/logout", async (HttpContext context) =>
+        group.MapPost("/logout", async (HttpContext context, UserService users) =>
         {
+            // One stamp per user: signing out ends every browser session of the user, so a copied cookie dies too.
+            if (context.IsCookieAuthenticated())
+            {
+                await users.EndSessionsAsync(context.User.GetUserId()!, context.RequestAborted);
+            }
+
             await context.SignOutAsync(ChangeFlowAuthentication.CookieScheme);
             return TypedResults.NoContent();
-        }).AllowAnonymous().WithSummary("Signs out (removes the cookie); harmless when not signed in.");
+        }).AllowAnonymous().WithSummary("Signs out: ends every browser session of the user (their sign-in cookies on all devices; API tokens keep working). Harmless when not signed in.");
         return app;
     }
 }

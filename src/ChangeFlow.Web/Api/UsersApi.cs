@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using ChangeFlow.Application.Security;
 using ChangeFlow.Web.Security;
+using Microsoft.AspNetCore.Authentication;
 
 namespace ChangeFlow.Web.Api;
 
@@ -70,9 +71,23 @@ public static class UsersApi
                 return (IResult)problem;
             }
 
+            // Read before the change: afterwards the cookie's stamp is stale and it no longer authenticates.
+            var persistent = context.IsCookieAuthenticated()
+                && (await context.AuthenticateAsync(ChangeFlowAuthentication.CookieScheme)).Properties?.IsPersistent == true;
             var result = await users.ChangeOwnPasswordAsync(context.User.GetUserId()!, body!.CurrentPassword, body.NewPassword, context.RequestAborted);
-            return result.IsSuccess ? TypedResults.NoContent() : JsonBody.Problem(result.Errors);
-        }).WithSummary("Changes the caller's own password; the current one must be given when one is set.");
+            if (!result.IsSuccess)
+            {
+                return JsonBody.Problem(result.Errors);
+            }
+
+            // Every other session of the user has ended; the one that changed the password goes on with a new cookie.
+            if (context.IsCookieAuthenticated())
+            {
+                await context.SignInWithCookieAsync(result.Value, persistent);
+            }
+
+            return TypedResults.NoContent();
+        }).WithSummary("Changes the caller's own password; the current one must be given when one is set. Ends the user's other browser sessions; a cookie caller gets a new cookie.");
 
         group.MapGet("/{id}", async (string id, HttpContext context, UserService users) =>
         {
@@ -187,12 +202,12 @@ public sealed record ChangePasswordBody(string? CurrentPassword, string? NewPass
 public sealed record IssueTokenBody(string? Name, DateTimeOffset? ExpiresAt);
 
 /// <summary>A user as the API shows it (no password hash).</summary>
-public sealed record UserJson(string Id, string Email, string DisplayName, IReadOnlyList<string> Roles, IReadOnlyList<string> Groups, bool IsActive, bool HasPassword, DateTimeOffset? LockedUntil, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, long Version, string? TimeZoneId = null, string? Culture = null)
+public sealed record UserJson(string Id, string Email, string DisplayName, IReadOnlyList<string> Roles, IReadOnlyList<string> Groups, bool IsActive, bool HasPassword, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, long Version, string? TimeZoneId = null, string? Culture = null)
 {
     public static UserJson From(UserRecord u)
     {
         ArgumentNullException.ThrowIfNull(u);
-        return new(u.Id, u.Email, u.DisplayName, u.Roles, u.Groups, u.IsActive, u.PasswordHash is not null, u.LockedUntil, u.CreatedAt, u.UpdatedAt, u.Version, u.TimeZoneId, u.Culture);
+        return new(u.Id, u.Email, u.DisplayName, u.Roles, u.Groups, u.IsActive, u.PasswordHash is not null, u.CreatedAt, u.UpdatedAt, u.Version, u.TimeZoneId, u.Culture);
     }
 }
 

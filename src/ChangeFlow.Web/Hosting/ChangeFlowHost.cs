@@ -78,6 +78,7 @@ public static class ChangeFlowHost
     public static async Task PrepareAsync(this WebApplication app, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(app);
+        app.UseChangeFlowForwardedHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         await app.Services.InitializeChangeFlowAsync(cancellationToken);

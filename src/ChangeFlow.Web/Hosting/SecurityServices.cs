@@ -17,6 +17,7 @@ public static partial class SecurityServices
         services.AddOptions<SecurityOptions>().Bind(configuration.GetSection(SecurityOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<IdempotencyOptions>().Bind(configuration.GetSection(IdempotencyOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         var security = configuration.GetSection(SecurityOptions.Section).Get<SecurityOptions>() ?? new SecurityOptions();
+        services.AddChangeFlowProxies(configuration);
 
         services.AddSingleton<EfUserStore>();
         services.AddSingleton<IUserStore>(sp => sp.GetRequiredService<EfUserStore>());
@@ -45,7 +46,7 @@ public static partial class SecurityServices
                 // Strict: the browser never sends the cookie on a request another site starts, the first CSRF defence of
                 // the cookie-authenticated JSON API; CrossSiteRequestGuard checks Origin and the JSON body on the server too.
                 o.Cookie.SameSite = SameSiteMode.Strict;
-                o.Cookie.SecurePolicy = security.SecureCookie ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest;
+                o.Cookie.SecurePolicy = SecurePolicy(security, configuration);
                 o.ExpireTimeSpan = security.SessionLifetime;
                 o.SlidingExpiration = true;
                 // No sign-in page exists yet: a browser asked to sign in lands on the home page, which says how (and is anonymous,
@@ -101,6 +102,14 @@ public static partial class SecurityServices
         }
     }
 
+    // Secure whenever users reach the service over HTTPS: configured so, PublicBaseUrl (the address they open) is https,
+    // or the request came over HTTPS (directly or, per X-Forwarded-Proto, through a trusted proxy).
+    private static CookieSecurePolicy SecurePolicy(SecurityOptions security, IConfiguration configuration) =>
+        security.SecureCookie
+        || (configuration[$"{PublicUrlOptions.Section}:{nameof(PublicUrlOptions.PublicBaseUrl)}"] is { Length: > 0 } url && PublicUrlOptions.Parse(url)?.Scheme == Uri.UriSchemeHttps)
+            ? CookieSecurePolicy.Always
+            : CookieSecurePolicy.SameAsRequest;
+
     // API paths (and the dashboard) answer 401/403 problems; other paths are the browser's: one that needs a sign-in goes
     // to the home page, one the user may not see answers 403 (there is no access-denied page).
     private static Task Refuse(RedirectContext<CookieAuthenticationOptions> context, int status)
@@ -115,13 +124,15 @@ public static partial class SecurityServices
         return Task.CompletedTask;
     }
 
-    // A cookie outlives changes to its user: a deactivated user is signed out at the next request, changed roles or
-    // groups are picked up (the claims carry the user's version).
+    // A cookie is refused once its user is deactivated or their security stamp changed (sign-out, password, roles,
+    // deactivation: see UserService.UpdateAsync); other changes (display name, groups) are picked up, as the claims
+    // carry the user's version. What the user looks like is read at most once per SessionCheckInterval per node.
     private static async Task RefreshPrincipalAsync(CookieValidatePrincipalContext context)
     {
         var id = context.Principal?.GetUserId();
-        var user = id is null ? null : await context.HttpContext.RequestServices.GetRequiredService<UserService>().FindAsync(id, context.HttpContext.RequestAborted);
-        if (user is not { IsActive: true })
+        var user = id is null ? null : await context.HttpContext.RequestServices.GetRequiredService<UserService>().FindForSessionAsync(id, context.HttpContext.RequestAborted);
+        var stamp = context.Principal?.FindFirst(ChangeFlowAuthentication.StampClaim)?.Value;
+        if (user is not { IsActive: true } || string.IsNullOrEmpty(stamp) || !string.Equals(stamp, user.SecurityStamp, StringComparison.Ordinal))
         {
             context.RejectPrincipal();
             await context.HttpContext.SignOutAsync(ChangeFlowAuthentication.CookieScheme);

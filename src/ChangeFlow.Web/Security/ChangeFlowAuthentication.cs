@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Claims;
 using ChangeFlow.Application.Security;
+using Microsoft.AspNetCore.Authentication;
 
 namespace ChangeFlow.Web.Security;
 
@@ -25,6 +26,9 @@ public static class ChangeFlowAuthentication
     /// <summary>The user's version when the claims were made; a cookie with an older one is refreshed.</summary>
     public const string VersionClaim = "changeflow:version";
 
+    /// <summary>The user's security stamp when the cookie was issued; a cookie with another one is refused.</summary>
+    public const string StampClaim = "changeflow:stamp";
+
     /// <summary>The API token that authenticated the request.</summary>
     public const string TokenClaim = "changeflow:token";
 
@@ -45,9 +49,21 @@ public static class ChangeFlowAuthentication
         {
             claims.Add(new Claim(TokenClaim, tokenId));
         }
+        else
+        {
+            claims.Add(new Claim(StampClaim, user.SecurityStamp));
+        }
 
         return new ClaimsPrincipal(new ClaimsIdentity(claims, scheme, ClaimTypes.Name, ClaimTypes.Role));
     }
+
+    /// <summary>Sets the sign-in cookie of <paramref name="user"/>, carrying their current security stamp.</summary>
+    public static Task SignInWithCookieAsync(this HttpContext context, UserRecord user, bool persistent) =>
+        context.SignInAsync(CookieScheme, CreatePrincipal(user, CookieScheme), new AuthenticationProperties { IsPersistent = persistent });
+
+    /// <summary>Whether the request was authenticated by the sign-in cookie (not by a bearer token).</summary>
+    public static bool IsCookieAuthenticated(this HttpContext context) =>
+        context?.User.Identity is { IsAuthenticated: true, AuthenticationType: CookieScheme };
 
     /// <summary>The signed-in user's id, or null.</summary>
     public static string? GetUserId(this ClaimsPrincipal principal) =>

@@ -50,8 +50,7 @@ public abstract class SecurityStoreContractTests
         var user = User($"{Guid.NewGuid():N}@example.org", [Roles.CabMember, Roles.Implementer], ["cab-lims", "lims-team"]) with
         {
             PasswordHash = "pbkdf2-sha256$1000$c2FsdA==$aGFzaA==",
-            FailedSignIns = 2,
-            LockedUntil = T0.AddMinutes(15),
+            SecurityStamp = Secrets.NewStamp(),
             IsActive = false,
         };
         await Users.AddAsync(user, Ct);
@@ -101,17 +100,19 @@ public abstract class SecurityStoreContractTests
     }
 
     [Fact]
-    public async Task SignInFailures_AreRecordedWithoutChangingTheVersion()
+    public async Task RotateSecurityStampAsync_ReplacesTheStamp_AndMakesAnEditFromAnOlderReadFail()
     {
-        var user = User($"{Guid.NewGuid():N}@example.org");
+        var user = User($"{Guid.NewGuid():N}@example.org") with { SecurityStamp = Secrets.NewStamp() };
         await Users.AddAsync(user, Ct);
+        var stamp = Secrets.NewStamp();
 
-        await Users.RecordSignInFailureAsync(user.Id, 3, T0.AddMinutes(5), Ct);
+        await Users.RotateSecurityStampAsync(user.Id, stamp, Ct);
 
         var found = await Users.FindByIdAsync(user.Id, Ct);
-        Assert.Equal(3, found!.FailedSignIns);
-        Assert.Equal(T0.AddMinutes(5), found.LockedUntil);
-        Assert.Equal(1, found.Version);
+        Assert.Equal(stamp, found!.SecurityStamp);
+        Assert.Equal(2, found.Version);
+        Assert.False(await Users.UpdateAsync(user with { DisplayName = "stale", Version = 2 }, 1, Ct));
+        Assert.Equal(stamp, (await Users.FindByIdAsync(user.Id, Ct))!.SecurityStamp);
     }
 
     [Fact]

@@ -62,7 +62,7 @@ public sealed class CookieSignInTests(ChangeFlowServerFixture fixture) : IClassF
     }
 
     [Fact]
-    public async Task Login_IsPaused_AfterTooManyFailures_UntilTheLockoutEnds()
+    public async Task Login_IsPausedForThatAddressAndEmail_AfterTooManyFailures_UntilTheWindowEnds()
     {
         var user = await Server.CreateUserAsync(Roles.Requestor);
         var browser = Server.CreateClient();
@@ -74,7 +74,7 @@ public sealed class CookieSignInTests(ChangeFlowServerFixture fixture) : IClassF
         await HttpAssert.StatusAsync(HttpStatusCode.TooManyRequests, await browser.PostAsJsonAsync("api/auth/login", new { email = user.Email, password = "wrong-password" }));
         await HttpAssert.StatusAsync(HttpStatusCode.TooManyRequests, await browser.PostAsJsonAsync("api/auth/login", new { email = user.Email, password = user.Password }));
 
-        // Tokens keep working during a lockout: it guards the password, not the account.
+        // Tokens keep working during a pause: it guards the password, not the account.
         await HttpAssert.StatusAsync(HttpStatusCode.OK, await user.Client.GetAsync("api/users/me"));
 
         Server.Clock.Advance(TimeSpan.FromMinutes(16));
@@ -82,14 +82,17 @@ public sealed class CookieSignInTests(ChangeFlowServerFixture fixture) : IClassF
     }
 
     [Fact]
-    public async Task Cookie_IsRefused_OnceTheUserIsDeactivated_AndFollowsRoleChanges()
+    public async Task Cookie_IsRefused_OnceTheUserIsDeactivated_OrTheirRolesChange()
     {
         var user = await Server.CreateUserAsync(Roles.Requestor);
         var browser = Server.CreateClient();
         await HttpAssert.StatusAsync(HttpStatusCode.OK, await browser.PostAsJsonAsync("api/auth/login", new { email = user.Email, password = user.Password }));
         await HttpAssert.StatusAsync(HttpStatusCode.Forbidden, await browser.GetAsync("api/users"));
 
+        // New roles end the session instead of being carried over into it: the user signs in again to use them.
         await HttpAssert.StatusAsync(HttpStatusCode.OK, await Server.Admin.PatchAsJsonAsync($"api/users/{user.Id}", new { roles = new[] { Roles.ChangeManager } }));
+        await HttpAssert.StatusAsync(HttpStatusCode.Unauthorized, await browser.GetAsync("api/users"));
+        await HttpAssert.StatusAsync(HttpStatusCode.OK, await browser.PostAsJsonAsync("api/auth/login", new { email = user.Email, password = user.Password }));
         await HttpAssert.StatusAsync(HttpStatusCode.OK, await browser.GetAsync("api/users"));
 
         await HttpAssert.StatusAsync(HttpStatusCode.OK, await Server.Admin.PatchAsJsonAsync($"api/users/{user.Id}", new { isActive = false }));
