@@ -64,6 +64,7 @@ internal sealed class StorageHealthCheck(
                 }
             }
             else if (db.Database.GetDbConnection() is SqliteConnection { DataSource: { Length: > 0 } file }
+                && file != ":memory:" && !file.StartsWith("file:", StringComparison.Ordinal)
                 && Path.GetDirectoryName(Path.GetFullPath(file)) is { } fileDirectory
                 && !directories.Contains(fileDirectory, StringComparer.Ordinal))
             {
