@@ -15,10 +15,24 @@ public static class SqliteSetup
     public static string ConnectionStringFor(string file) =>
         new SqliteConnectionStringBuilder { DataSource = file, Cache = SqliteCacheMode.Private, Pooling = true, DefaultTimeout = 30 }.ToString();
 
+    // SQLite's primary result codes that mean the file cannot take a write now (not a constraint or a bug).
+    private const int SqliteReadOnly = 8;
+    private const int SqliteIoError = 10;
+    private const int SqliteFull = 13;
+    private const int SqliteCantOpen = 14;
+
+    /// <summary>
+    /// True for SQLite's "database or disk is full", disk I/O errors, "attempt to write a readonly database" and
+    /// "unable to open database file" (see <see cref="StorageFailure"/>).
+    /// </summary>
+    public static bool IsStorageFailure(Exception exception) =>
+        exception is SqliteException { SqliteErrorCode: SqliteReadOnly or SqliteIoError or SqliteFull or SqliteCantOpen };
+
     /// <summary>Uses SQLite with this project's migrations.</summary>
     public static DbContextOptionsBuilder UseChangeFlowSqlite(this DbContextOptionsBuilder builder, string connectionString)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        StorageFailure.AddClassifier(IsStorageFailure);
         return builder
             .UseSqlite(connectionString, o => o.MigrationsAssembly(typeof(SqliteSetup).Assembly.GetName().Name))
             .AddInterceptors(PragmaInterceptor.Instance);
@@ -56,9 +70,15 @@ public static class SqliteSetup
                 return;
             }
 
+            // Setting the journal mode writes the file header, which a read-only connection cannot do: EF Core opens one
+            // to ask whether the database exists, and on a new or zero-byte file (no header yet) the pragma would fail
+            // with "attempt to write a readonly database". The read-write connection that follows sets WAL.
+            var readOnly = handle is not null && raw.sqlite3_db_readonly(handle, "main") == 1;
             using (var command = connection.CreateCommand())
             {
-                command.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=30000;";
+                command.CommandText = readOnly
+                    ? "PRAGMA foreign_keys=ON; PRAGMA busy_timeout=30000;"
+                    : "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=30000;";
                 command.ExecuteNonQuery();
             }
 

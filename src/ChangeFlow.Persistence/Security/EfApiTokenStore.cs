@@ -34,7 +34,7 @@ public sealed class EfApiTokenStore : IApiTokenStore
             await db.SaveChangesAsync(cancellationToken);
             return true;
         }
-        catch (DbUpdateException)
+        catch (DbUpdateException ex) when (!StorageFailure.IsUnavailable(ex))
         {
             if (await FindBySecretHashAsync(token.SecretHash, cancellationToken) is not null)
             {

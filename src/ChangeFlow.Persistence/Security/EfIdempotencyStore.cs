@@ -42,7 +42,7 @@ public sealed class EfIdempotencyStore : IIdempotencyStore
                 await db.SaveChangesAsync(cancellationToken);
                 return null;
             }
-            catch (DbUpdateException)
+            catch (DbUpdateException ex) when (!StorageFailure.IsUnavailable(ex))
             {
                 // Someone inserted the same (user, key) first: loop to read their row.
             }

@@ -23,7 +23,7 @@ public sealed class EfUserStore : IUserStore, IUserDirectory
             await db.SaveChangesAsync(cancellationToken);
             return true;
         }
-        catch (DbUpdateException)
+        catch (DbUpdateException ex) when (!StorageFailure.IsUnavailable(ex))
         {
             // The unique index on the normalized e-mail refused it when someone added the same e-mail first.
             if (await FindByEmailAsync(user.NormalizedEmail, cancellationToken) is not null)

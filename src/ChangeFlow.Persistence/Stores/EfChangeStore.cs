@@ -48,7 +48,7 @@ public sealed class EfChangeStore : IChangeStore
         {
             await db.SaveChangesAsync(cancellationToken);
         }
-        catch (DbUpdateException ex)
+        catch (DbUpdateException ex) when (!StorageFailure.IsUnavailable(ex))
         {
             // Another writer inserted the same number between the check and the insert.
             throw new ConcurrencyConflictException($"The change {entity.Number} already exists.", ex);

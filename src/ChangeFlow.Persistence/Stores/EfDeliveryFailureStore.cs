@@ -47,7 +47,7 @@ public sealed class EfDeliveryFailureStore : IDeliveryFailureStore
             await db.SaveChangesAsync(cancellationToken);
             return true;
         }
-        catch (DbUpdateException)
+        catch (DbUpdateException ex) when (!StorageFailure.IsUnavailable(ex))
         {
             // Two nodes reporting the same attempt: the key kept one record.
             await using var check = await _factory.CreateDbContextAsync(cancellationToken);

@@ -44,7 +44,7 @@ public sealed class EfIncidentStore : IIncidentStore
         {
             await db.SaveChangesAsync(cancellationToken);
         }
-        catch (DbUpdateException ex)
+        catch (DbUpdateException ex) when (!StorageFailure.IsUnavailable(ex))
         {
             // Another writer inserted the same number, or opened an incident for the same alert, meanwhile.
             throw new ConcurrencyConflictException($"The incident {entity.Number} (alert key {entity.OpenAlertKey ?? "none"}) conflicts with one stored meanwhile.", ex);
@@ -156,7 +156,7 @@ public sealed class EfIncidentStore : IIncidentStore
         {
             throw new ConcurrencyConflictException($"The incident {record.Number} changed since version {expectedVersion}.", ex);
         }
-        catch (DbUpdateException ex)
+        catch (DbUpdateException ex) when (!StorageFailure.IsUnavailable(ex))
         {
             throw new ConcurrencyConflictException($"The incident {record.Number} conflicts with another (alert key {record.Incident.Alert?.Key}).", ex);
         }

@@ -39,7 +39,7 @@ public sealed class EfMailLinkStore : IMailLinkKeyStore, IMailLinkRedemptionStor
             await db.SaveChangesAsync(cancellationToken);
             return true;
         }
-        catch (DbUpdateException)
+        catch (DbUpdateException ex) when (!StorageFailure.IsUnavailable(ex))
         {
             // Another node inserted the same id between the check and the insert: its key stands.
             await using var again = await _factory.CreateDbContextAsync(cancellationToken);

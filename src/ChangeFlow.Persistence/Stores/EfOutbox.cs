@@ -41,7 +41,7 @@ public sealed class EfOutbox : IOutbox
             _signal?.MessagesQueued();
             return true;
         }
-        catch (DbUpdateException) when (message.IdempotencyKey is not null)
+        catch (DbUpdateException ex) when (message.IdempotencyKey is not null && !StorageFailure.IsUnavailable(ex))
         {
             // Another node may have queued the same key between the check and the insert: the unique index kept one copy.
             if (await KeyTakenAsync(message.IdempotencyKey, cancellationToken))

@@ -48,7 +48,7 @@ public sealed class EfProblemStore : IProblemStore
         {
             await db.SaveChangesAsync(cancellationToken);
         }
-        catch (DbUpdateException ex)
+        catch (DbUpdateException ex) when (!StorageFailure.IsUnavailable(ex))
         {
             throw new ConcurrencyConflictException($"The problem {entity.Number} already exists.", ex);
         }

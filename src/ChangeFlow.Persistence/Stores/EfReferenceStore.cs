@@ -64,7 +64,7 @@ public sealed class EfReferenceStore : IReferenceStore
         {
             await db.SaveChangesAsync(cancellationToken);
         }
-        catch (DbUpdateException ex)
+        catch (DbUpdateException ex) when (!StorageFailure.IsUnavailable(ex))
         {
             // A stale version (no row matched), or a concurrent creation of the same document.
             throw new ConcurrencyConflictException($"The {kind} '{id}' is not at version {expectedVersion?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"}.", ex);

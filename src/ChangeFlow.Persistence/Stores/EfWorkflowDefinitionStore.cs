@@ -84,7 +84,7 @@ public sealed class EfWorkflowDefinitionStore : IWorkflowDefinitionStore
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
-        catch (DbUpdateException ex)
+        catch (DbUpdateException ex) when (!StorageFailure.IsUnavailable(ex))
         {
             throw new ConcurrencyConflictException($"Version {version.Version} of '{version.DefinitionId}' already exists.", ex);
         }

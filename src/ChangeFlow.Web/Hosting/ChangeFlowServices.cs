@@ -40,7 +40,7 @@ public static class ChangeFlowServices
         var jobs = configuration.GetSection(JobServerOptions.Section).Get<JobServerOptions>() ?? new JobServerOptions();
         var timers = configuration.GetSection(TimerOptions.Section).Get<TimerOptions>() ?? new TimerOptions();
         var dataDirectory = Path.GetFullPath(options.DataDirectory);
-        Directory.CreateDirectory(dataDirectory);
+        DataDirectory.EnsureWritable(dataDirectory);
         var connectionString = configuration.GetConnectionString("ChangeFlow");
 
         services.TryAddSingletonTime();
@@ -192,8 +192,11 @@ public static class ChangeFlowServices
         services.AddChangeFlowMail(configuration, dataDirectory, options.NodeName);
         services.AddChangeFlowNotices(configuration, dataDirectory);
         services.AddChangeFlowMailApproval(configuration);
+        services.AddSingleton<StorageFailureMonitor>();
+        services.AddExceptionHandler<StorageUnavailableHandler>();
         services.AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>("database", tags: ["ready"])
+            .AddCheck<StorageHealthCheck>("storage", tags: ["ready"])
             .AddCheck<JobStorageHealthCheck>("hangfire", tags: ["ready"]);
         return services;
     }
@@ -220,6 +223,8 @@ public static class ChangeFlowServices
         var factory = services.GetRequiredService<IDbContextFactory<ChangeFlowDbContext>>();
         await using (var db = await factory.CreateDbContextAsync(cancellationToken))
         {
+            await SqliteDatabaseFile.EnsureUsableAsync(db, cancellationToken);
+
             // Nodes starting together on a new PostgreSQL database would otherwise apply the same migration at once
             // ("relation ... already exists"): a session advisory lock on this context's connection lets one migrate
             // while the others wait, then find nothing pending. SQLite serves one node.

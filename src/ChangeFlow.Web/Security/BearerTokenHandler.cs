@@ -1,5 +1,7 @@
 using System.Text.Encodings.Web;
 using ChangeFlow.Application.Security;
+using ChangeFlow.Persistence;
+using ChangeFlow.Web.Hosting;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 
@@ -12,6 +14,7 @@ namespace ChangeFlow.Web.Security;
 internal sealed class BearerTokenHandler : AuthenticationHandler<AuthenticationSchemeOptions>
 {
     private const string Prefix = "Bearer ";
+    private static readonly object StorageFailureKey = new();
     private readonly UserService _users;
 
     public BearerTokenHandler(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, UserService users)
@@ -44,6 +47,12 @@ internal sealed class BearerTokenHandler : AuthenticationHandler<AuthenticationS
             // The authorization middleware authenticates even for anonymous endpoints; with the database down,
             // /health/ready must still answer its 503 instead of failing here.
             Logger.LogWarning(ex, "An API token could not be checked.");
+            if (StorageFailure.IsUnavailable(ex))
+            {
+                // An endpoint that needs the caller answers 503 for this (see HandleChallengeAsync), not 401.
+                Context.Items[StorageFailureKey] = ex;
+            }
+
             return AuthenticateResult.Fail("The token could not be checked now; try again.");
         }
 
@@ -58,6 +67,12 @@ internal sealed class BearerTokenHandler : AuthenticationHandler<AuthenticationS
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
+        if (Context.Items[StorageFailureKey] is Exception storageFailure)
+        {
+            await StorageUnavailableHandler.WriteAsync(Context, storageFailure);
+            return;
+        }
+
         var result = await HandleAuthenticateOnceSafeAsync();
         Response.Headers.WWWAuthenticate = result.Failure is null ? "Bearer" : "Bearer error=\"invalid_token\"";
         await AuthProblems.WriteAsync(Context, StatusCodes.Status401Unauthorized, result.Failure?.Message);
