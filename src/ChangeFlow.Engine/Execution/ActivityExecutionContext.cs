@@ -202,16 +202,7 @@ public sealed class ActivityExecutionContext
     /// Writes a line to the console port, cut to <see cref="Expressions.ScriptOptions.MaxWriteLineChars"/> characters
     /// (the port usually logs it, and a script can make text of any length).
     /// </summary>
-    public void WriteLine(string text)
-    {
-        var max = Services.Scripts.MaxWriteLineChars;
-        if (text.Length > max)
-        {
-            text = string.Concat(text.AsSpan(0, max), $"… ({text.Length - max} more characters cut)");
-        }
-
-        Services.Console.WriteLine(Instance.Id, text);
-    }
+    public void WriteLine(string text) => Services.Console.WriteLine(Instance.Id, Expressions.TextLimits.Cut(text, Services.Scripts.MaxWriteLineChars));
 
     /// <summary>Resolves a service for activities defined outside the engine.</summary>
     public T GetRequiredService<T>()

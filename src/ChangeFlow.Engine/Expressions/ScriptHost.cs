@@ -105,11 +105,11 @@ internal sealed class ScriptHost : IDisposable
         }
         catch (JavaScriptException ex)
         {
-            throw new ExpressionException("ScriptError", $"The JavaScript at {path} threw: {ex.Message}", ex);
+            throw new ExpressionException("ScriptError", $"The JavaScript at {path} threw: {TextLimits.Cut(ex.Message, _options.MaxWriteLineChars)}", ex);
         }
         catch (JintException ex)
         {
-            throw new ExpressionException("ScriptError", $"The JavaScript at {path} failed: {ex.Message}", ex);
+            throw new ExpressionException("ScriptError", $"The JavaScript at {path} failed: {TextLimits.Cut(ex.Message, _options.MaxWriteLineChars)}", ex);
         }
 
         return converted;

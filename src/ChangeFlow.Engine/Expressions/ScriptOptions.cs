@@ -83,7 +83,10 @@ public sealed class ScriptOptions
     [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
     public TimeSpan LiquidTimeLimit { get; set; } = TimeSpan.FromSeconds(2);
 
-    /// <summary>Characters one <c>Elsa.WriteLine</c> line may have; a longer line is cut and marked as cut.</summary>
+    /// <summary>
+    /// Characters one <c>Elsa.WriteLine</c> line, or the message of an error a script throws, may have; longer text is
+    /// cut and marked as cut before it is logged or stored in an incident.
+    /// </summary>
     /// <value>The default is 4,096.</value>
     [Range(16, 1_000_000)]
     public int MaxWriteLineChars { get; set; } = 4096;

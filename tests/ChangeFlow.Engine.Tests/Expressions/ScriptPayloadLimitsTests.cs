@@ -90,6 +90,16 @@ public sealed class ScriptPayloadLimitsTests
         Assert.EndsWith("(495904 more characters cut)", line, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task ScriptError_CutsTheMessage_WhenTheScriptThrowsHugeText()
+    {
+        var incident = await FaultOfAsync(new EngineFixture(), JavaScript("throw new Error('x'.repeat(500000));", "String"));
+
+        Assert.Equal("ScriptError", incident.Code);
+        Assert.True(incident.Message.Length < 4300, $"{incident.Message.Length} characters");
+        Assert.Contains("more characters cut", incident.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("{% for i in (1..1000000000) %}x{% endfor %}", "collection size")]
     [InlineData("{{ (1..100000000) | join: ',' }}", "collection size")]

@@ -93,6 +93,21 @@ public sealed class ScriptPayloadHostTests
         }
     }
 
+    [Theory]
+    [InlineData("ChangeFlow:Scripts:MaxResultValues", "0", "MaxResultValues")]
+    [InlineData("ChangeFlow:Scripts:LiquidTimeLimit", "00:00:00", "LiquidTimeLimit")]
+    [InlineData("ChangeFlow:Runtime:MaxActivitiesPerRun", "0", "MaxActivitiesPerRun")]
+    [InlineData("ChangeFlow:Runtime:MaxJournalEntriesPerInstance", "1", "MaxJournalEntriesPerInstance")]
+    public async Task Start_FailsNamingTheSetting_WhenALimitIsOutOfRange(string key, string value, string name)
+    {
+        var error = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(() => ChangeFlowServer.StartAsync(new ChangeFlowServerOptions
+        {
+            Settings = new() { [key] = value },
+        }));
+
+        Assert.Contains(name, error.Message, StringComparison.Ordinal);
+    }
+
     private static long SettledHeap()
     {
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
