@@ -17,7 +17,7 @@ public sealed class EngineFixture
     public static readonly DateTimeOffset StartInstant = new(2026, 5, 3, 8, 0, 0, TimeSpan.Zero);
 
     /// <summary>Creates a fixture.</summary>
-    public EngineFixture(ScriptOptions? scripts = null, int maxActivitiesPerRun = 100_000)
+    public EngineFixture(ScriptOptions? scripts = null, int maxActivitiesPerRun = WorkflowServices.DefaultMaxActivitiesPerRun)
     {
         Clock = new FakeTimeProvider(StartInstant);
         Ports = new RecordingPorts();

@@ -4,6 +4,7 @@ using System.Text.Encodings.Web;
 using System.Text.RegularExpressions;
 using System.Text.Unicode;
 using System.Xml;
+using ChangeFlow.Engine.Expressions;
 using Fluid;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -67,6 +68,7 @@ public sealed partial class FluidMessageTemplates : IMessageTemplates
     private static readonly HtmlEncoder Html = HtmlEncoder.Create(UnicodeRanges.All);
 
     private readonly TemplateOptions _options;
+    private readonly ScriptOptions _limits;
     private readonly string? _overrideDirectory;
     private readonly ILogger _logger;
     private readonly Dictionary<string, string> _builtInSources;
@@ -77,13 +79,14 @@ public sealed partial class FluidMessageTemplates : IMessageTemplates
     /// <param name="overrideDirectory">The directory of override files, or null for built-ins only; it need not exist.</param>
     /// <param name="logger">Where override problems are reported.</param>
     /// <param name="builtIns">The built-in template files by name (<c>maintenance-notice.html.liquid</c>); the embedded ones by default.</param>
-    public FluidMessageTemplates(string? overrideDirectory, ILogger<FluidMessageTemplates>? logger = null, IReadOnlyDictionary<string, string>? builtIns = null)
+    /// <param name="limits">The bounds of every render (steps, output, collections, nesting, time); the defaults of <see cref="ScriptOptions"/> otherwise.</param>
+    public FluidMessageTemplates(string? overrideDirectory, ILogger<FluidMessageTemplates>? logger = null, IReadOnlyDictionary<string, string>? builtIns = null, ScriptOptions? limits = null)
     {
         _overrideDirectory = string.IsNullOrWhiteSpace(overrideDirectory) ? null : Path.GetFullPath(overrideDirectory);
         _logger = logger ?? (ILogger)NullLogger.Instance;
         _builtInSources = builtIns is null ? LoadEmbedded() : new Dictionary<string, string>(builtIns, StringComparer.Ordinal);
-        _options = new TemplateOptions { MaxSteps = 200_000, MaxRecursion = 32 };
-        TemplateFilters.Register(_options);
+        _limits = limits ?? new ScriptOptions();
+        _options = TemplateFilters.Register(new TemplateOptionsBuilder().WithLimits(_limits)).Build();
     }
 
     /// <summary>The directory overrides are read from, or null.</summary>
@@ -196,9 +199,9 @@ public sealed partial class FluidMessageTemplates : IMessageTemplates
             {
                 try
                 {
-                    return await RenderAsync(overridden, values, zone, culture, encoder);
+                    return await RenderAsync(overridden, values, zone, culture, encoder, cancellationToken);
                 }
-                catch (Exception ex) when (IsRenderError(ex))
+                catch (RenderFailedException ex)
                 {
                     // The operator's file fails on this model; the built-in of the same name (if any) still says it.
                     LogOverrideRenderFailed(_logger, Path.Combine(_overrideDirectory!, fileName), name, part, ex.Message);
@@ -209,11 +212,11 @@ public sealed partial class FluidMessageTemplates : IMessageTemplates
             {
                 try
                 {
-                    return await RenderAsync(builtIn, values, zone, culture, encoder);
+                    return await RenderAsync(builtIn, values, zone, culture, encoder, cancellationToken);
                 }
-                catch (Exception ex) when (IsRenderError(ex))
+                catch (RenderFailedException ex)
                 {
-                    throw new TemplateException(name, part, null, $"Template '{name}' ({fileName}) failed to render: {ex.Message}", ex);
+                    throw new TemplateException(name, part, null, $"Template '{name}' ({fileName}) failed to render: {ex.Message}", ex.InnerException);
                 }
             }
         }
@@ -221,16 +224,25 @@ public sealed partial class FluidMessageTemplates : IMessageTemplates
         return null;
     }
 
-    private async ValueTask<string> RenderAsync(IFluidTemplate template, Dictionary<string, object?> values, string zone, string culture, TextEncoder encoder)
+    private async ValueTask<string> RenderAsync(IFluidTemplate template, Dictionary<string, object?> values, string zone, string culture, TextEncoder encoder, CancellationToken cancellationToken)
     {
         var context = new TemplateContext(_options);
         foreach (var (key, value) in values)
         {
-            context.SetValue(key, value);
+            context.SetValue(key, Fluid.Values.FluidValue.Create(value, _options));
         }
 
         TemplateFilters.SetRecipient(context, zone, culture);
-        return await template.RenderAsync(context, encoder);
+        using var timeLimit = LiquidLimits.TimeLimit(_limits, cancellationToken);
+        context.CancellationToken = timeLimit.Token;
+        try
+        {
+            return await template.RenderAsync(context, encoder);
+        }
+        catch (Exception ex) when (LiquidLimits.Describe(ex, timeLimit, cancellationToken) is { } problem)
+        {
+            throw new RenderFailedException(problem, ex);
+        }
     }
 
     private IFluidTemplate? BuiltIn(string name, string part, string fileName)
@@ -397,8 +409,6 @@ public sealed partial class FluidMessageTemplates : IMessageTemplates
         _ => value.ToString(),
     };
 
-    private static bool IsRenderError(Exception ex) => ex is not (OperationCanceledException or OutOfMemoryException);
-
     private static int? LineOf(string? error) =>
         error is not null && LinePattern().Match(error) is { Success: true } m ? int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) : null;
 
@@ -434,6 +444,9 @@ public sealed partial class FluidMessageTemplates : IMessageTemplates
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Template {Template} ({Part}) fails on the sample change: {Problem}")]
     private static partial void LogSampleFailed(ILogger logger, string template, string? part, string problem);
+
+    /// <summary>A render that failed on its template or its limits (not on a caller's cancellation).</summary>
+    private sealed class RenderFailedException(string message, Exception inner) : Exception(message, inner);
 
     private sealed record TemplateFile(string Name, string Part, string? Language, string FileName, bool IsOverride);
 

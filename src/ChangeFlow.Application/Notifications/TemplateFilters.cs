@@ -32,13 +32,14 @@ public static class TemplateFilters
     public const string DefaultFormat = "dddd d MMMM yyyy HH:mm";
 
     /// <summary>Adds the filters to <paramref name="options"/>.</summary>
-    public static void Register(TemplateOptions options)
+    public static TemplateOptionsBuilder Register(TemplateOptionsBuilder options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        options.Filters.AddFilter("local", Local);
-        options.Filters.AddFilter("zone_label", ZoneLabel);
-        options.Filters.AddFilter("window", Window);
-        options.Filters.AddFilter("duration", Duration);
+        options.AddFilter("local", Local);
+        options.AddFilter("zone_label", ZoneLabel);
+        options.AddFilter("window", Window);
+        options.AddFilter("duration", Duration);
+        return options;
     }
 
     /// <summary>Sets the zone and culture the filters use when a template names none.</summary>
@@ -85,26 +86,26 @@ public static class TemplateFilters
 
     private static ValueTask<FluidValue> Local(FluidValue input, FilterArguments arguments, TemplateContext context)
     {
-        if (Instant(input) is not { } instant)
+        if (Instant(input, context) is not { } instant)
         {
             return new ValueTask<FluidValue>(NilValue.Instance);
         }
 
         // Positional arguments come before named ones, so a first argument that is not named is the format.
-        var format = arguments.HasNamed("format") ? arguments["format"].ToStringValue()
-            : arguments.Count > arguments.Names.Count() ? arguments.At(0).ToStringValue()
+        var format = arguments.HasNamed("format") ? arguments["format"].ToStringValue(context)
+            : arguments.Count > arguments.Names.Count() ? arguments.At(0).ToStringValue(context)
             : null;
         return new ValueTask<FluidValue>(StringValue.Create(FormatLocal(instant, Zone(arguments, context), Culture(arguments, context), format)));
     }
 
     private static ValueTask<FluidValue> ZoneLabel(FluidValue input, FilterArguments arguments, TemplateContext context) =>
-        new(Instant(input) is { } instant ? StringValue.Create(FormatZone(instant, Zone(arguments, context))) : NilValue.Instance);
+        new(Instant(input, context) is { } instant ? StringValue.Create(FormatZone(instant, Zone(arguments, context))) : NilValue.Instance);
 
     private static async ValueTask<FluidValue> Window(FluidValue input, FilterArguments arguments, TemplateContext context)
     {
         if (input is NilValue
-            || Instant(await input.GetValueAsync("start", context)) is not { } start
-            || Instant(await input.GetValueAsync("end", context)) is not { } end)
+            || Instant(await input.GetValueAsync("start", context), context) is not { } start
+            || Instant(await input.GetValueAsync("end", context), context) is not { } end)
         {
             return NilValue.Instance;
         }
@@ -116,9 +117,9 @@ public static class TemplateFilters
     {
         TimeSpan? duration = input switch
         {
-            NumberValue number => TimeSpan.FromMinutes((double)number.ToNumberValue()),
-            StringValue text when TryParseDuration(text.ToStringValue(), out var parsed) => parsed,
-            _ => input.ToObjectValue() is TimeSpan span ? span : null,
+            NumberValue number => TimeSpan.FromMinutes((double)number.ToNumberValue(context)),
+            StringValue text when TryParseDuration(text.ToStringValue(context), out var parsed) => parsed,
+            _ => input.ToObjectValue(context) is TimeSpan span ? span : null,
         };
         return new ValueTask<FluidValue>(duration is { } d ? StringValue.Create(NoticeCultures.FormatDuration(d, Culture(arguments, context))) : NilValue.Instance);
     }
@@ -142,7 +143,7 @@ public static class TemplateFilters
         }
     }
 
-    private static DateTimeOffset? Instant(FluidValue input) => input is NilValue ? null : InstantOf(input.ToObjectValue());
+    private static DateTimeOffset? Instant(FluidValue input, TemplateContext context) => input is NilValue ? null : InstantOf(input.ToObjectValue(context));
 
     private static DateTimeOffset? InstantOf(object? value) => value switch
     {
@@ -154,7 +155,7 @@ public static class TemplateFilters
 
     private static ZoneCalendar Zone(FilterArguments arguments, TemplateContext context)
     {
-        var id = arguments.HasNamed("zone") ? arguments["zone"].ToStringValue()
+        var id = arguments.HasNamed("zone") ? arguments["zone"].ToStringValue(context)
             : context.AmbientValues.TryGetValue(ZoneKey, out var ambient) ? ambient as string
             : null;
         if (string.IsNullOrWhiteSpace(id))
@@ -170,7 +171,7 @@ public static class TemplateFilters
     {
         if (arguments.HasNamed("culture"))
         {
-            var tag = arguments["culture"].ToStringValue();
+            var tag = arguments["culture"].ToStringValue(context);
             return NoticeCultures.IsSupported(tag) ? tag : throw new ArgumentException(NoticeCultures.Describe(tag));
         }
 

@@ -64,6 +64,9 @@ public interface IWorkflowInstanceStore
 
     Task<IReadOnlyList<JournalEntry>> GetJournalAsync(string instanceId, CancellationToken cancellationToken);
 
+    /// <summary>At most <paramref name="take"/> journal entries with a sequence above <paramref name="afterSequence"/>, in order.</summary>
+    Task<IReadOnlyList<JournalEntry>> GetJournalAsync(string instanceId, long afterSequence, int take, CancellationToken cancellationToken);
+
     Task<IReadOnlyList<Incident>> GetIncidentsAsync(string instanceId, CancellationToken cancellationToken);
 }
 

@@ -36,4 +36,20 @@ public sealed class RuntimeOptions
     /// </summary>
     /// <value>The default is 2 s.</value>
     public TimeSpan EarlyFireTolerance { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// The most activities one run may execute before the instance faults with a <c>TooManySteps</c> incident; a loop
+    /// with no wait in it (A → B → A) stops here instead of holding a core.
+    /// </summary>
+    /// <value>The default is 10,000.</value>
+    [Range(10, 1_000_000)]
+    public int MaxActivitiesPerRun { get; set; } = 10_000;
+
+    /// <summary>
+    /// The most journal entries kept per instance; when a run would go past it, the oldest entries are deleted (the
+    /// journal then starts at a sequence above 1).
+    /// </summary>
+    /// <value>The default is 2,000.</value>
+    [Range(10, 1_000_000)]
+    public int MaxJournalEntriesPerInstance { get; set; } = 2_000;
 }

@@ -39,6 +39,12 @@ public sealed class InstanceCommit
 
     /// <summary>Writes to ChangeFlow's own records that activities made during the run (see <see cref="IRunWrite"/>).</summary>
     public IReadOnlyList<IRunWrite> Writes { get; init; } = [];
+
+    /// <summary>
+    /// The most journal entries the instance keeps: only the newest this many of the run's are written, and older
+    /// stored ones are deleted in the same transaction. Null keeps them all.
+    /// </summary>
+    public int? JournalLimit { get; init; }
 }
 
 /// <summary>The status of a stimulus in the inbox.</summary>

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using ChangeFlow.Engine.Execution;
+using ChangeFlow.Engine.Expressions;
 using ChangeFlow.Engine.Model;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -48,6 +49,7 @@ public sealed partial class WorkflowRuntime
     private readonly TimeProvider _time;
     private readonly ILogger<WorkflowRuntime> _logger;
     private readonly RuntimeOptions _options;
+    private readonly ScriptOptions _scripts;
     private readonly Func<WorkflowInstanceState, IReadOnlyDictionary<string, JsonNode?>>? _globals;
     private readonly IServiceProvider? _services;
     private readonly TimeSpan _timerJobDelay;
@@ -63,7 +65,8 @@ public sealed partial class WorkflowRuntime
         ILogger<WorkflowRuntime> logger,
         IEnumerable<IWorkflowGlobals>? globals = null,
         IServiceProvider? services = null,
-        IOptions<TimerOptions>? timers = null)
+        IOptions<TimerOptions>? timers = null,
+        IOptions<ScriptOptions>? scripts = null)
     {
         var providers = globals?.ToArray() ?? [];
         if (providers.Length > 0)
@@ -89,6 +92,7 @@ public sealed partial class WorkflowRuntime
         _jobs = jobs;
         _time = time;
         _options = options.Value;
+        _scripts = scripts?.Value ?? new ScriptOptions();
         _logger = logger;
         _services = services;
         // With a timer dispatcher, timer jobs are the backstop and come due a little after the timer.
@@ -404,6 +408,9 @@ public sealed partial class WorkflowRuntime
                 Console = effects,
                 Globals = _globals,
                 ServiceProvider = new RunServiceProvider(_services, effects.Session),
+                Scripts = _scripts,
+                MaxActivitiesPerRun = _options.MaxActivitiesPerRun,
+                MaxJournalEntries = _options.MaxJournalEntriesPerInstance,
             },
             _time);
 
@@ -435,6 +442,7 @@ public sealed partial class WorkflowRuntime
                 Emails = effects.Emails,
                 Stimuli = deliveredStimulus is null ? stimuli : [.. stimuli, deliveredStimulus],
                 Writes = effects.Session.Writes,
+                JournalLimit = _options.MaxJournalEntriesPerInstance,
             },
             cancellationToken);
         return stimuli;

@@ -198,8 +198,11 @@ public sealed class ActivityExecutionContext
     /// <summary>Ends the whole workflow now: pending work and bookmarks are cancelled.</summary>
     public void FinishWorkflow() => FinishRequested = true;
 
-    /// <summary>Writes a line to the console port.</summary>
-    public void WriteLine(string text) => Services.Console.WriteLine(Instance.Id, text);
+    /// <summary>
+    /// Writes a line to the console port, cut to <see cref="Expressions.ScriptOptions.MaxWriteLineChars"/> characters
+    /// (the port usually logs it, and a script can make text of any length).
+    /// </summary>
+    public void WriteLine(string text) => Services.Console.WriteLine(Instance.Id, Expressions.TextLimits.Cut(text, Services.Scripts.MaxWriteLineChars));
 
     /// <summary>Resolves a service for activities defined outside the engine.</summary>
     public T GetRequiredService<T>()

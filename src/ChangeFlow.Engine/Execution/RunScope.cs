@@ -107,6 +107,13 @@ internal sealed class RunScope : IDisposable
             Outcomes = outcomes,
             Message = message,
         });
+
+        // Dropped in batches so that a long run trims in amortised constant time; what is left is the newest entries.
+        var max = Services.MaxJournalEntries;
+        if (State.Journal.Count >= 2 * max)
+        {
+            State.Journal.RemoveRange(0, State.Journal.Count - max);
+        }
     }
 
     public async ValueTask FlushTimersAsync()

@@ -33,6 +33,16 @@ public sealed class WorkflowServices
     /// <summary>
     /// The most activities one run may execute before the instance faults; guards against a loop with no wait in it.
     /// </summary>
-    /// <value>The default is 100,000.</value>
-    public int MaxActivitiesPerRun { get; init; } = 100_000;
+    /// <value>The default is <see cref="DefaultMaxActivitiesPerRun"/>.</value>
+    public int MaxActivitiesPerRun { get; init; } = DefaultMaxActivitiesPerRun;
+
+    /// <summary>The default of <see cref="MaxActivitiesPerRun"/>: 10,000.</summary>
+    public const int DefaultMaxActivitiesPerRun = 10_000;
+
+    /// <summary>
+    /// The most journal entries one run keeps in memory; older entries of the run are dropped as it goes (the store
+    /// bounds what is kept across runs).
+    /// </summary>
+    /// <value>The default is 2,000.</value>
+    public int MaxJournalEntries { get; init; } = 2_000;
 }

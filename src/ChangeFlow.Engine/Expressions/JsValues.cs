@@ -47,63 +47,119 @@ internal static class JsValues
         }
     }
 
-    public static JsonNode? ToNode(JsValue value, int depth = 0)
+    /// <summary>
+    /// Converts a script's value to JSON within <paramref name="limits"/>: at most
+    /// <see cref="ScriptOptions.MaxResultValues"/> values (a child reached through several references counts each time),
+    /// <see cref="ScriptOptions.MaxResultChars"/> characters and <see cref="ScriptOptions.MaxResultDepth"/> levels. Jint's
+    /// own limits end with the evaluation; without these a sparse array (<c>a.length = 4294967295</c>) or a graph of
+    /// shared children would be expanded by the host without any bound.
+    /// </summary>
+    /// <exception cref="ExpressionException">With code <c>ScriptResultTooLarge</c> when a limit is reached.</exception>
+    public static JsonNode? ToNode(JsValue value, ScriptOptions limits, string path) => new Converter(limits, path).Convert(value, 0);
+
+    private sealed class Converter(ScriptOptions limits, string path)
     {
-        if (depth > 64)
-        {
-            throw new ExpressionException("ScriptError", "The script returned a value nested deeper than 64 levels.");
-        }
+        private long _values;
+        private long _chars;
 
-        switch (value)
+        public JsonNode? Convert(JsValue? value, int depth)
         {
-            case null:
-                return null;
-            case JsString:
-                return JsonValue.Create(value.AsString());
-            case JsBoolean:
-                return JsonValue.Create(value.AsBoolean());
-            case JsNumber:
-                var number = value.AsNumber();
-                if (double.IsNaN(number) || double.IsInfinity(number))
-                {
+            if (depth > limits.MaxResultDepth)
+            {
+                throw TooLarge($"nests deeper than {limits.MaxResultDepth} levels");
+            }
+
+            Count(1);
+            switch (value)
+            {
+                case null:
                     return null;
-                }
-
-                if (number == Math.Floor(number) && Math.Abs(number) < 9_007_199_254_740_992d)
-                {
-                    return JsonValue.Create((long)number);
-                }
-
-                return JsonValue.Create(number);
-            case JsDate date:
-                return JsonValue.Create(date.ToDateTime().ToUniversalTime().ToString("O", CultureInfo.InvariantCulture));
-            case JsArray array:
-                var list = new JsonArray();
-                var length = array.Length;
-                for (uint i = 0; i < length; i++)
-                {
-                    list.Add(ToNode(array.Get(i), depth + 1));
-                }
-
-                return list;
-            case Function:
-                return null;
-            case ObjectInstance obj:
-                var result = new JsonObject();
-                foreach (var key in obj.GetOwnPropertyKeys(Jint.Runtime.Types.String))
-                {
-                    var property = obj.Get(key);
-                    if (property is Function || property.IsUndefined())
+                case JsString:
+                    var text = value.AsString();
+                    CountChars(text.Length);
+                    return JsonValue.Create(text);
+                case JsBoolean:
+                    return JsonValue.Create(value.AsBoolean());
+                case JsNumber:
+                    var number = value.AsNumber();
+                    if (double.IsNaN(number) || double.IsInfinity(number))
                     {
-                        continue;
+                        return null;
                     }
 
-                    result[key.AsString()] = ToNode(property, depth + 1);
-                }
+                    if (number == Math.Floor(number) && Math.Abs(number) < 9_007_199_254_740_992d)
+                    {
+                        return JsonValue.Create((long)number);
+                    }
 
-                return result;
-            default:
-                return value.IsUndefined() || value.IsNull() ? null : JsonValue.Create(value.ToString());
+                    return JsonValue.Create(number);
+                case JsDate date:
+                    return JsonValue.Create(date.ToDateTime().ToUniversalTime().ToString("O", CultureInfo.InvariantCulture));
+                case JsArray array:
+                    // The length alone decides: a sparse array of four billion holes is refused before any item is read.
+                    var length = array.Length;
+                    Count(length);
+                    _values -= length;
+                    var list = new JsonArray();
+                    for (uint i = 0; i < length; i++)
+                    {
+                        list.Add(Convert(array.Get(i), depth + 1));
+                    }
+
+                    return list;
+                case Function:
+                    return null;
+                case ObjectInstance obj:
+                    var keys = obj.GetOwnPropertyKeys(Jint.Runtime.Types.String);
+                    Count(keys.Count);
+                    _values -= keys.Count;
+                    var result = new JsonObject();
+                    foreach (var key in keys)
+                    {
+                        var property = obj.Get(key);
+                        if (property is Function || property.IsUndefined())
+                        {
+                            continue;
+                        }
+
+                        var name = key.AsString();
+                        CountChars(name.Length);
+                        result[name] = Convert(property, depth + 1);
+                    }
+
+                    return result;
+                default:
+                    if (value.IsUndefined() || value.IsNull())
+                    {
+                        return null;
+                    }
+
+                    var other = value.ToString();
+                    CountChars(other.Length);
+                    return JsonValue.Create(other);
+            }
         }
+
+        private void Count(long values)
+        {
+            if (_values + values > limits.MaxResultValues)
+            {
+                throw TooLarge($"holds more than {limits.MaxResultValues} values");
+            }
+
+            _values += values;
+        }
+
+        private void CountChars(long chars)
+        {
+            _chars += chars;
+            if (_chars > limits.MaxResultChars)
+            {
+                throw TooLarge($"holds more than {limits.MaxResultChars} characters");
+            }
+        }
+
+        private ExpressionException TooLarge(string what) =>
+            new("ScriptResultTooLarge", $"The JavaScript at {path} produced a value that {what} (shared references count each time they are reached) and was stopped.");
     }
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ChangeFlow.Engine.Execution;
+using System.Runtime.CompilerServices;
 using Fluid;
 
 namespace ChangeFlow.Engine.Expressions;
@@ -8,9 +9,12 @@ namespace ChangeFlow.Engine.Expressions;
 /// <summary>Renders Liquid templates with Elsa's names (<c>Variables</c>, <c>Input</c>, <c>WorkflowInstanceId</c>, ...).</summary>
 internal static class LiquidRenderer
 {
+    // Options are immutable in Fluid 3; one per ScriptOptions instance (there is one per host).
+    private static readonly ConditionalWeakTable<ScriptOptions, TemplateOptions> OptionsFor = [];
+
     public static string Render(CompiledTemplate template, RunScope scope, ScriptOptions options, string path)
     {
-        var templateOptions = new TemplateOptions { MaxSteps = options.LiquidMaxSteps, MaxRecursion = 32 };
+        var templateOptions = OptionsFor.GetValue(options, o => new TemplateOptionsBuilder().WithLimits(o).Build());
         var context = new TemplateContext(templateOptions);
         var variables = new Dictionary<string, object?>(StringComparer.Ordinal);
         foreach (var variable in scope.Definition.Variables)
@@ -32,16 +36,18 @@ internal static class LiquidRenderer
         context.SetValue("WorkflowDefinitionVersion", scope.Definition.Version);
         foreach (var (name, value) in scope.Globals)
         {
-            context.SetValue(name, ToPlain(value));
+            context.SetValue(name, Fluid.Values.FluidValue.Create(ToPlain(value), templateOptions));
         }
 
+        using var timeLimit = LiquidLimits.TimeLimit(options, scope.CancellationToken);
+        context.CancellationToken = timeLimit.Token;
         try
         {
             return template.Template.Render(context);
         }
-        catch (InvalidOperationException ex)
+        catch (Exception ex) when (LiquidLimits.Describe(ex, timeLimit, scope.CancellationToken) is { } problem)
         {
-            throw new ExpressionException("TemplateError", $"The Liquid template at {path} failed: {ex.Message}", ex);
+            throw new ExpressionException("TemplateError", $"The Liquid template at {path} failed: {problem}", ex);
         }
     }
 

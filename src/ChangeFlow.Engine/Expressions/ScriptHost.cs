@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using ChangeFlow.Engine.Execution;
 using Jint;
 using Jint.Native;
@@ -15,16 +16,23 @@ internal sealed class ScriptHost : IDisposable
     private readonly RunScope _scope;
     private readonly Jint.Engine _engine;
     private readonly ScriptOptions _options;
+    private readonly TimeSpan _regexTimeout;
+    private string _path = "";
 
     public ScriptHost(RunScope scope, ScriptOptions options)
     {
         _scope = scope;
         _options = options;
+        _regexTimeout = options.RegexTimeLimit < options.TimeLimit ? options.RegexTimeLimit : options.TimeLimit;
         _engine = new Jint.Engine(o =>
         {
             o.TimeoutInterval(options.TimeLimit);
             o.LimitMemory(options.MemoryLimitBytes);
             o.LimitRecursion(options.RecursionLimit);
+
+            // Jint's default regex timeout is 10 s whatever TimeoutInterval says: a catastrophic pattern would otherwise
+            // hold the thread five times longer than the script's own limit.
+            o.Constraints.RegexTimeout = _regexTimeout;
             if (options.MaxStatements > 0)
             {
                 o.MaxStatements(options.MaxStatements);
@@ -49,10 +57,35 @@ internal sealed class ScriptHost : IDisposable
             _engine.SetValue("variables", variablesObject);
         }
 
-        JsValue result;
+        _path = path;
+        JsonNode? converted;
         try
         {
-            result = _engine.Evaluate(script.Prepared);
+            var result = _engine.Evaluate(script.Prepared);
+
+            // Converted inside the guard: getters and proxies of the result run script code, and the conversion has
+            // its own limits (JsValues.ToNode).
+            if (variablesObject is not null && exposed is not null)
+            {
+                foreach (var (name, original) in exposed)
+                {
+                    var now = variablesObject.Get(name);
+                    if (!ReferenceEquals(now, original))
+                    {
+                        _scope.SetVariable(name, ToNode(now));
+                    }
+                }
+            }
+
+            converted = ToNode(result);
+        }
+        catch (RegexMatchTimeoutException ex)
+        {
+            throw RegexTimeout(path, ex);
+        }
+        catch (JavaScriptException ex) when (ex.InnerException is RegexMatchTimeoutException)
+        {
+            throw RegexTimeout(path, ex);
         }
         catch (TimeoutException ex)
         {
@@ -72,27 +105,20 @@ internal sealed class ScriptHost : IDisposable
         }
         catch (JavaScriptException ex)
         {
-            throw new ExpressionException("ScriptError", $"The JavaScript at {path} threw: {ex.Message}", ex);
+            throw new ExpressionException("ScriptError", $"The JavaScript at {path} threw: {TextLimits.Cut(ex.Message, _options.MaxWriteLineChars)}", ex);
         }
         catch (JintException ex)
         {
-            throw new ExpressionException("ScriptError", $"The JavaScript at {path} failed: {ex.Message}", ex);
+            throw new ExpressionException("ScriptError", $"The JavaScript at {path} failed: {TextLimits.Cut(ex.Message, _options.MaxWriteLineChars)}", ex);
         }
 
-        if (variablesObject is not null && exposed is not null)
-        {
-            foreach (var (name, original) in exposed)
-            {
-                var now = variablesObject.Get(name);
-                if (!ReferenceEquals(now, original))
-                {
-                    _scope.SetVariable(name, JsValues.ToNode(now));
-                }
-            }
-        }
-
-        return JsValues.ToNode(result);
+        return converted;
     }
+
+    private JsonNode? ToNode(JsValue value) => JsValues.ToNode(value, _options, _path);
+
+    private ExpressionException RegexTimeout(string path, Exception ex) =>
+        new("ScriptTimeout", $"A regular expression in the JavaScript at {path} ran longer than its limit of {_regexTimeout.TotalMilliseconds:0} ms and was stopped.", ex);
 
     private (JsObject Object, Dictionary<string, JsValue> Exposed) BuildVariablesObject()
     {
@@ -112,7 +138,7 @@ internal sealed class ScriptHost : IDisposable
     {
         var e = _engine;
         e.SetValue("getVariable", new Func<string, JsValue>(name => JsValues.FromNode(e, _scope.GetVariable(name))));
-        e.SetValue("setVariable", new Action<string, JsValue>((name, value) => _scope.SetVariable(name, JsValues.ToNode(value))));
+        e.SetValue("setVariable", new Action<string, JsValue>((name, value) => _scope.SetVariable(name, ToNode(value))));
         foreach (var variable in _scope.Definition.Variables)
         {
             if (!IsIdentifier(variable.Name))
@@ -122,7 +148,7 @@ internal sealed class ScriptHost : IDisposable
 
             var name = variable.Name;
             e.SetValue("get" + name, new Func<JsValue>(() => JsValues.FromNode(e, _scope.GetVariable(name))));
-            e.SetValue("set" + name, new Action<JsValue>(value => _scope.SetVariable(name, JsValues.ToNode(value))));
+            e.SetValue("set" + name, new Action<JsValue>(value => _scope.SetVariable(name, ToNode(value))));
         }
 
         e.SetValue("getInput", new Func<string, JsValue>(name =>
@@ -139,7 +165,7 @@ internal sealed class ScriptHost : IDisposable
         e.SetValue("setOutcomes", new Action<JsValue>(outcomes =>
         {
             var list = new List<string>();
-            if (JsValues.ToNode(outcomes) is JsonArray array)
+            if (ToNode(outcomes) is JsonArray array)
             {
                 foreach (var item in array)
                 {

@@ -19,7 +19,7 @@ public sealed class InMemoryWorkflowHost : ITimerScheduler, IEventPublisher
     private readonly Queue<PublishedEvent> _published = new();
 
     /// <summary>Creates a host.</summary>
-    public InMemoryWorkflowHost(TimeProvider time, IWorkflowConsole? console = null, IEmailSender? email = null, Expressions.ScriptOptions? scripts = null, int maxActivitiesPerRun = 100_000)
+    public InMemoryWorkflowHost(TimeProvider time, IWorkflowConsole? console = null, IEmailSender? email = null, Expressions.ScriptOptions? scripts = null, int maxActivitiesPerRun = WorkflowServices.DefaultMaxActivitiesPerRun)
     {
         Runner = new WorkflowRunner(
             new WorkflowServices

@@ -187,8 +187,10 @@ public sealed class EfWorkflowInstanceStore : IWorkflowInstanceStore
             }),
             cancellationToken);
 
+        var limit = commit.JournalLimit;
+        var written = limit is { } keep && journal.Count > keep ? journal.GetRange(journal.Count - keep, keep) : journal;
         await sql.QueueInsertAsync(
-            journal.ConvertAll(entry => new JournalEntryEntity
+            written.ConvertAll(entry => new JournalEntryEntity
             {
                 InstanceId = state.Id,
                 Sequence = entry.Sequence,
@@ -203,6 +205,13 @@ public sealed class EfWorkflowInstanceStore : IWorkflowInstanceStore
 
         // The instance row (when new), bookmark changes and journal go to the database in one command.
         await sql.FlushAsync(cancellationToken);
+
+        // The journal keeps the newest entries only: a long-lived or looping instance cannot grow it without bound.
+        if (limit is { } max && written.Count > 0 && written[^1].Sequence > max)
+        {
+            var oldest = written[^1].Sequence - max;
+            await db.Journal.Where(j => j.InstanceId == state.Id && j.Sequence <= oldest).ExecuteDeleteAsync(cancellationToken);
+        }
 
         // Incidents (store-generated ids), e-mails and published events are rare; EF Core writes them in the same transaction.
         foreach (var incident in state.Incidents.Skip(previousIncidents))
@@ -342,12 +351,16 @@ public sealed class EfWorkflowInstanceStore : IWorkflowInstanceStore
         return new Page<InstanceSummary>([.. items.Select(ToSummary)], total, query.Skip, query.Take);
     }
 
-    public async Task<IReadOnlyList<JournalEntry>> GetJournalAsync(string instanceId, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<JournalEntry>> GetJournalAsync(string instanceId, CancellationToken cancellationToken) =>
+        GetJournalAsync(instanceId, 0, int.MaxValue, cancellationToken);
+
+    public async Task<IReadOnlyList<JournalEntry>> GetJournalAsync(string instanceId, long afterSequence, int take, CancellationToken cancellationToken)
     {
         await using var db = await _factory.CreateDbContextAsync(cancellationToken);
         var rows = await db.Journal.AsNoTracking()
-            .Where(j => j.InstanceId == instanceId)
+            .Where(j => j.InstanceId == instanceId && j.Sequence > afterSequence)
             .OrderBy(j => j.Sequence)
+            .Take(take)
             .ToListAsync(cancellationToken);
         return [.. rows.Select(r => new JournalEntry
         {

@@ -9,6 +9,9 @@ namespace ChangeFlow.Web.Api;
 /// <summary>Workflow instances: list, get, journal, resume, cancel; and stimuli.</summary>
 public static class WorkflowInstancesApi
 {
+    private const int DefaultJournalPage = 200;
+    private const int MaxJournalPage = 1000;
+
     public static IEndpointRouteBuilder MapWorkflowInstancesApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/workflow-instances").WithTags("Workflow instances");
@@ -75,15 +78,42 @@ public static class WorkflowInstancesApi
             });
         }).WithSummary("Gets an instance with its variables, bookmarks and incidents.");
 
-        group.MapGet("/{instanceId}/journal", async Task<Results<Ok<IEnumerable<object>>, NotFound<ProblemDetailsBody>>> (string instanceId, IWorkflowInstanceStore store, CancellationToken ct) =>
+        group.MapGet("/{instanceId}/journal", async Task<Results<Ok<IEnumerable<object>>, NotFound<ProblemDetailsBody>, ValidationProblem>> (string instanceId, long? after, int? take, HttpContext http, IWorkflowInstanceStore store, CancellationToken ct) =>
         {
+            var errors = new Dictionary<string, string[]>();
+            if (after is < 0)
+            {
+                errors["after"] = ["Must be 0 or more (the sequence of the last entry already read)."];
+            }
+
+            if (take is < 1 or > MaxJournalPage)
+            {
+                errors["take"] = [$"Must be between 1 and {MaxJournalPage}."];
+            }
+
+            if (errors.Count > 0)
+            {
+                return TypedResults.ValidationProblem(errors);
+            }
+
             if (await store.GetSummaryAsync(instanceId, ct) is null)
             {
                 return WorkflowDefinitionsApi.NotFoundProblem($"No workflow instance '{instanceId}'.");
             }
 
-            return TypedResults.Ok((await store.GetJournalAsync(instanceId, ct)).Select(JournalJson.ToJson));
-        }).WithSummary("The execution journal: which activity ran when, with which outcome.");
+            // One more than asked tells whether a next page exists without counting the rows.
+            var size = take ?? DefaultJournalPage;
+            var entries = await store.GetJournalAsync(instanceId, after ?? 0, size + 1, ct);
+            var page = entries.Count > size ? entries.Take(size).ToList() : entries;
+            if (entries.Count > size)
+            {
+                var next = $"{http.Request.PathBase}{http.Request.Path}?after={page[^1].Sequence}&take={size}";
+                http.Response.Headers.Link = $"<{next}>; rel=\"next\"";
+            }
+
+            return TypedResults.Ok(page.Select(JournalJson.ToJson));
+        }).WithSummary("The execution journal, oldest first, a page at a time: which activity ran when, with which outcome.")
+            .WithDescription($"Pages of `take` entries (default {DefaultJournalPage}, at most {MaxJournalPage}) after the sequence `after`; a `Link: <...>; rel=\"next\"` header gives the next page while there is one. An instance keeps its newest entries only (ChangeFlow:Runtime:MaxJournalEntriesPerInstance), so its first entry may have a sequence above 1.");
 
         group.MapPost("/{instanceId}/bookmarks/{bookmarkId}/resume", async (string instanceId, string bookmarkId, ResumeBody? body, WorkflowRuntime runtime, CancellationToken ct) =>
             ToResult(await runtime.ResumeAsync(instanceId, bookmarkId, body?.Input, ct)))

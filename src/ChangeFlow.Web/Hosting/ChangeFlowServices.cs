@@ -9,6 +9,7 @@ using ChangeFlow.Application.Notifications;
 using ChangeFlow.Application.Tasks;
 using ChangeFlow.Application.Workflows;
 using ChangeFlow.Engine.Activities;
+using ChangeFlow.Engine.Expressions;
 using ChangeFlow.Engine.Loading;
 using ChangeFlow.Persistence;
 using ChangeFlow.Persistence.PostgreSql;
@@ -34,6 +35,7 @@ public static class ChangeFlowServices
         services.AddOptions<JobServerOptions>().Bind(configuration.GetSection(JobServerOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<RuntimeOptions>().Bind(configuration.GetSection(RuntimeOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<TimerOptions>().Bind(configuration.GetSection(TimerOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ScriptOptions>().Bind(configuration.GetSection(ScriptOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
 
         var options = configuration.GetSection(ChangeFlowOptions.Section).Get<ChangeFlowOptions>() ?? new ChangeFlowOptions();
         var database = configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();

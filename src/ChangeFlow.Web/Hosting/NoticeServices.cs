@@ -38,7 +38,10 @@ public static class NoticeServices
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<NoticeOptions>>().Value);
-        services.AddSingleton(sp => new FluidMessageTemplates(sp.GetRequiredService<NoticeOptions>().TemplatesDirectory, sp.GetRequiredService<ILogger<FluidMessageTemplates>>()));
+        services.AddSingleton(sp => new FluidMessageTemplates(
+            sp.GetRequiredService<NoticeOptions>().TemplatesDirectory,
+            sp.GetRequiredService<ILogger<FluidMessageTemplates>>(),
+            limits: sp.GetRequiredService<IOptions<Engine.Expressions.ScriptOptions>>().Value));
         services.AddSingleton<IMessageTemplates>(sp => sp.GetRequiredService<FluidMessageTemplates>());
         services.AddSingleton<INoticeAttachments>(sp => new DirectoryNoticeAttachments(sp.GetRequiredService<NoticeOptions>().AttachmentsDirectory!));
         services.AddSingleton(sp => new AudienceResolver(sp.GetRequiredService<IUserDirectory>(), sp.GetRequiredService<ChangeCatalog>(), sp.GetRequiredService<NoticeOptions>()));

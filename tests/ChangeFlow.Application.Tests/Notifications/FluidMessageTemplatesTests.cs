@@ -161,6 +161,50 @@ public sealed class FluidMessageTemplatesTests : IDisposable
         Assert.Contains("No template 'nope'", unknown.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("{% for i in (1..1000000000) %}x{% endfor %}", "collection size")]
+    [InlineData("{{ (1..100000000) | join: ',' }}", "collection size")]
+    [InlineData("{% assign s = 'xxxxxxxxxx' %}{% for i in (1..24) %}{% assign s = s | append: s %}{% endfor %}{{ s }}", "output size")]
+    [InlineData("{% for i in (1..10000) %}{% for j in (1..10000) %}{% endfor %}{% endfor %}", "steps")]
+    public async Task RenderAsync_FailsWithTheLimitReached_WhenABuiltInPartWouldTakeTheProcess(string body, string reason)
+    {
+        var templates = new FluidMessageTemplates(null, builtIns: new Dictionary<string, string>
+        {
+            ["bomb.subject.liquid"] = "s",
+            ["bomb.text.liquid"] = body,
+        });
+
+        var ex = await Assert.ThrowsAsync<TemplateException>(() => templates.RenderAsync("bomb", new Dictionary<string, object?>(), Ct).AsTask());
+
+        Assert.Equal(("bomb", "text"), (ex.Template, ex.Part));
+        Assert.Contains(reason, ex.Message, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task OverrideBreakingALimit_FallsBackToTheBuiltIn_AndIsLogged()
+    {
+        await File.WriteAllTextAsync(Path.Combine(_directory, "maintenance-notice.text.liquid"), "{{ (1..100000000) | join: ',' }}");
+        var templates = new FluidMessageTemplates(_directory, _log);
+
+        var rendered = await templates.RenderAsync(NoticeTemplates.MaintenanceNotice, NoticeSamples.Model(NoticeTemplates.MaintenanceNotice, Options, Now), Ct);
+
+        Assert.Contains("When (your time)", rendered.TextBody, StringComparison.Ordinal);
+        Assert.Contains(_log.Entries, e => e.Level == LogLevel.Error && e.Message.Contains("collection size", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task RenderAsync_FailsWithTheTimeLimit_WhenARenderRunsTooLong()
+    {
+        var templates = new FluidMessageTemplates(
+            null,
+            builtIns: new Dictionary<string, string> { ["slow.subject.liquid"] = "s", ["slow.text.liquid"] = "{% for i in (1..10000) %}{% for j in (1..10000) %}{% endfor %}{% endfor %}" },
+            limits: new Engine.Expressions.ScriptOptions { LiquidMaxSteps = 100_000_000, LiquidTimeLimit = TimeSpan.FromMilliseconds(50) });
+
+        var ex = await Assert.ThrowsAsync<TemplateException>(() => templates.RenderAsync("slow", new Dictionary<string, object?>(), Ct).AsTask());
+
+        Assert.Contains("time limit", ex.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Filters_FormatInstantsInAZoneAndCulture_AndDurations()
     {

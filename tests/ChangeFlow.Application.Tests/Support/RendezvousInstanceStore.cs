@@ -58,5 +58,8 @@ public sealed class RendezvousInstanceStore(IWorkflowInstanceStore inner, Rendez
 
     public Task<IReadOnlyList<JournalEntry>> GetJournalAsync(string instanceId, CancellationToken cancellationToken) => inner.GetJournalAsync(instanceId, cancellationToken);
 
+    public Task<IReadOnlyList<JournalEntry>> GetJournalAsync(string instanceId, long afterSequence, int take, CancellationToken cancellationToken) =>
+        inner.GetJournalAsync(instanceId, afterSequence, take, cancellationToken);
+
     public Task<IReadOnlyList<Incident>> GetIncidentsAsync(string instanceId, CancellationToken cancellationToken) => inner.GetIncidentsAsync(instanceId, cancellationToken);
 }

@@ -174,6 +174,29 @@ public sealed class WorkflowRunnerLoopTests
     }
 
     [Fact]
+    public async Task LoopWithoutExit_FaultsAtTenThousandActivities_WithABoundedJournal_UnderTheDefaultBudget()
+    {
+        var engine = new EngineFixture();
+        var flow = new FlowchartJson()
+            .Start()
+            .WriteLine("a", "a")
+            .WriteLine("b", "b")
+            .Chain("start", "a", "b", "a");
+
+        var (_, state) = await engine.StartAsync(flow);
+
+        Assert.Equal(WorkflowStatus.Faulted, state.Status);
+        var incident = Assert.Single(state.Incidents);
+        Assert.Equal("TooManySteps", incident.Code);
+        Assert.Contains("more than 10000 activities", incident.Message, StringComparison.Ordinal);
+        Assert.Equal(9_999, engine.Lines.Count);
+        // The run keeps its newest entries only, the fault among them.
+        Assert.InRange(state.Journal.Count, 1, 2 * new WorkflowServices().MaxJournalEntries);
+        Assert.Equal(JournalEventKind.WorkflowFaulted, state.Journal[^1].Kind);
+        Assert.True(state.Journal[0].Sequence > 1);
+    }
+
+    [Fact]
     public async Task LoopWithoutExit_FaultsTheInstance_EvenWhenTheStrategyIsContinue()
     {
         // Two runaway loops side by side: the guard stops the run, and nothing may be left queued in a live-looking instance.

@@ -389,6 +389,29 @@ public abstract class WorkflowStoreContractTests
     }
 
     [Fact]
+    public async Task CommitAsync_KeepsTheNewestJournalEntriesOnly_WhenTheInstanceHasALimit()
+    {
+        var state = NewState();
+        for (var i = 0; i < 7; i++)
+        {
+            Journal(state, JournalEventKind.Completed, "a" + i, null);
+        }
+
+        EventBookmark(state, NewId("event"));
+        await Instances.CommitAsync(new InstanceCommit { State = state, JournalLimit = 5 }, Ct);
+        Assert.Equal(new long[] { 3, 4, 5, 6, 7 }, (await Instances.GetJournalAsync(state.Id, Ct)).Select(j => j.Sequence));
+
+        var loaded = (await Instances.LoadAsync(state.Id, Ct))!;
+        Journal(loaded.State, JournalEventKind.Resumed, "wait", null);
+        Journal(loaded.State, JournalEventKind.Completed, "b", null);
+        await Instances.CommitAsync(new InstanceCommit { State = loaded.State, ExpectedVersion = loaded.Version, JournalLimit = 5 }, Ct);
+
+        Assert.Equal(new long[] { 5, 6, 7, 8, 9 }, (await Instances.GetJournalAsync(state.Id, Ct)).Select(j => j.Sequence));
+        Assert.Equal(new long[] { 7, 8 }, (await Instances.GetJournalAsync(state.Id, 6, 2, Ct)).Select(j => j.Sequence));
+        Assert.Empty(await Instances.GetJournalAsync(state.Id, 9, 10, Ct));
+    }
+
+    [Fact]
     public async Task CommitAsync_AppendsJournalRows_AndKeepsThemOutOfTheStateJson()
     {
         var marker = NewId("journal-marker");
