@@ -35,6 +35,9 @@ public sealed class RoleMatrixFixture : ChangeFlowServerFixture
         ChangeNumber = ChangeApi.NumberOf(await ChangeApi.CreateAsync(Server.Admin, ChangeApi.Rfc2026014(Target.Id), submit: false));
     }
 
+    /// <summary>Whom a change filed by <paramref name="caller"/> names as requestor: the caller (only change managers and admins file for others).</summary>
+    public string RequestorIdFor(string caller) => _users.TryGetValue(caller, out var user) ? user.Id : Target.Id;
+
     /// <summary>A client for a caller: a role name, or <c>anonymous</c>.</summary>
     public HttpClient ClientFor(string caller) => caller == RoleMatrixTests.Anonymous ? Server.CreateClient() : _users[caller].Client;
 }
@@ -158,7 +161,7 @@ public sealed class RoleMatrixTests(RoleMatrixFixture fixture) : IClassFixture<R
         using var request = new HttpRequestMessage(new HttpMethod(method), url);
         if (row.Body is not null)
         {
-            var body = row.Body == "{rfc}" ? ChangeApi.Body(ChangeApi.Rfc2026014(fixture.Target.Id), submit: false).ToJsonString() : Fill(row.Body, unique);
+            var body = row.Body == "{rfc}" ? ChangeApi.Body(ChangeApi.Rfc2026014(fixture.RequestorIdFor(caller)), submit: false).ToJsonString() : Fill(row.Body, unique);
             request.Content = new StringContent(body, Encoding.UTF8, "application/json");
         }
 
