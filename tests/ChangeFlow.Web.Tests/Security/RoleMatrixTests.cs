@@ -80,9 +80,9 @@ public sealed class RoleMatrixTests(RoleMatrixFixture fixture) : IClassFixture<R
         new("POST", "api/workflow-definitions/unknown/instances", "{}", 404, Roles.ChangeManager, Roles.Admin),
 
         // Workflow instances and stimuli
-        new("GET", "api/workflow-instances", null, 200, All),
-        new("GET", "api/workflow-instances/unknown", null, 404, All),
-        new("GET", "api/workflow-instances/unknown/journal", null, 404, All),
+        new("GET", "api/workflow-instances", null, 200, Roles.ChangeManager, Roles.Admin),
+        new("GET", "api/workflow-instances/unknown", null, 404, Roles.ChangeManager, Roles.Admin),
+        new("GET", "api/workflow-instances/unknown/journal", null, 404, Roles.ChangeManager, Roles.Admin),
         new("POST", "api/workflow-instances/unknown/bookmarks/b/resume", "{}", 404, Roles.ChangeManager, Roles.Admin),
         new("POST", "api/workflow-instances/unknown/cancel", null, 404, Roles.ChangeManager, Roles.Admin),
         new("POST", "api/stimuli", """{"name":"matrix-ping"}""", 202, Roles.ChangeManager, Roles.Admin),
