@@ -151,14 +151,12 @@ public sealed class MailApprovalService
             return new LinkPage(LinkOutcome.Inactive, "The account this link was sent to is deactivated, so it cannot decide.", claims, task, change);
         }
 
-        if (task.ExcludedUserIds.Contains(user.Id))
+        switch (TaskDeciders.Check(task, user.Id))
         {
-            return new LinkPage(LinkOutcome.SelfApproval, $"You requested {task.SubjectId}, so you may not decide on it.", claims, task, change, user);
-        }
-
-        if (task.AssigneeUserId != user.Id)
-        {
-            return new LinkPage(LinkOutcome.NotYours, "This decision was handed to someone else, so this link no longer works.", claims, task, change, user);
+            case DeciderCheck.Excluded:
+                return new LinkPage(LinkOutcome.SelfApproval, $"You created or requested {task.SubjectId}, so you may not decide on it.", claims, task, change, user);
+            case DeciderCheck.NotAssignee:
+                return new LinkPage(LinkOutcome.NotYours, "This decision was handed to someone else, so this link no longer works.", claims, task, change, user);
         }
 
         if (task.Status != HumanTaskStatus.Open)

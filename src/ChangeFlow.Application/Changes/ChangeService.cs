@@ -66,12 +66,13 @@ public sealed class ChangeService
 
     /// <summary>
     /// Creates a change in state New: checks the whole dossier (ids against the catalogue), then allocates the next
-    /// number of the year, so an invalid dossier never uses up a number. The requestor defaults to the caller.
+    /// number of the year, so an invalid dossier never uses up a number. The requestor is the caller, unless a
+    /// change manager or admin files the change for someone; its name comes from the user record.
     /// </summary>
     public async Task<CommandResult<ChangeRecord>> CreateAsync(ChangeRequest dossier, string? templateId, string userId, IReadOnlyCollection<string> roles, CancellationToken cancellationToken)
     {
-        // The service desk raises RFCs on behalf of the people who call it, so it creates changes like a requestor
-        // (the same roles as the API's SubmitChanges policy).
+        // The service desk raises RFCs like a requestor (the same roles as the API's SubmitChanges policy); filing one
+        // on someone else's behalf is for change managers and admins (see RequestorAsync).
         if (!HasAny(roles, Roles.Requestor, Roles.ServiceDeskAgent, Roles.ChangeManager, Roles.Admin))
         {
             return CommandResult.Forbidden<ChangeRecord>("Only requestors, service desk agents, change managers and admins create changes.");
@@ -88,9 +89,15 @@ public sealed class ChangeService
         }
 
         var now = _time.GetUtcNow();
-        if (dossier.Requestor is null && await _users.FindAsync(userId, cancellationToken) is { } me)
+        var (requestor, refusal) = await RequestorAsync(dossier.Requestor, userId, roles, cancellationToken);
+        if (refusal is not null)
         {
-            dossier = dossier with { Requestor = new Person(me.Id, me.DisplayName) };
+            return refusal;
+        }
+
+        if (requestor is not null)
+        {
+            dossier = dossier with { Requestor = requestor };
         }
 
         if (dossier.SubmittedAt == default)
@@ -130,6 +137,33 @@ public sealed class ChangeService
         await _changes.AddAsync(record, cancellationToken);
         await AddTimelineAsync(record.Number, userId, "change.created", $"{record.Change.Type} change created: {record.Change.Title}", cancellationToken);
         return CommandResult.Ok(record);
+    }
+
+    /// <summary>
+    /// The requestor of a new change: the caller, unless a change manager or admin files it on someone's behalf (both
+    /// are then recorded, the filer as <see cref="ChangeRecord.CreatedBy"/>, and both kept from deciding on it). The
+    /// name shown to approvers is the user record's, never the dossier's text.
+    /// </summary>
+    private async Task<(Person? Requestor, CommandResult<ChangeRecord>? Refusal)> RequestorAsync(Person? named, string userId, IReadOnlyCollection<string> roles, CancellationToken cancellationToken)
+    {
+        var me = await _users.FindAsync(userId, cancellationToken);
+        if (named is null || named.Id == userId || (me is not null && string.Equals(named.Id, me.Email, StringComparison.OrdinalIgnoreCase)))
+        {
+            return (me is null ? named : new Person(me.Id, me.DisplayName), null);
+        }
+
+        if (!HasAny(roles, Roles.ChangeManager, Roles.Admin))
+        {
+            return (null, CommandResult.Invalid<ChangeRecord>(
+                "requestor.id",
+                ErrorCodes.NotAllowed,
+                $"You file changes as yourself ({userId}); only a change manager or an admin files one on behalf of '{named.Id}'. Leave the requestor out or name yourself."));
+        }
+
+        var person = await _users.FindAsync(named.Id, cancellationToken);
+        return person is { IsActive: true }
+            ? (new Person(person.Id, person.DisplayName), null)
+            : (null, CommandResult.Invalid<ChangeRecord>("requestor.id", ErrorCodes.Unknown, $"No active user '{named.Id}' to file the change for."));
     }
 
     /// <summary>

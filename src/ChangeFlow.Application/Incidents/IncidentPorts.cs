@@ -43,6 +43,7 @@ public sealed record IncidentRecord
 /// <param name="OpenedTo">Opened before.</param>
 /// <param name="Skip">How many to skip, newest first.</param>
 /// <param name="Take">How many at most.</param>
+/// <param name="VisibleTo">Only incidents this user reported, opened or is assigned (see <see cref="Security.ReadVisibility"/>).</param>
 public sealed record IncidentQuery(
     IncidentState? State = null,
     Priority? Priority = null,
@@ -56,7 +57,8 @@ public sealed record IncidentQuery(
     DateTimeOffset? OpenedFrom = null,
     DateTimeOffset? OpenedTo = null,
     int Skip = 0,
-    int Take = 50);
+    int Take = 50,
+    string? VisibleTo = null);
 
 /// <summary>Stores incidents. Numbers (<c>INC-YYYY-NNNN</c>) are allocated per year and never reused.</summary>
 public interface IIncidentStore

@@ -80,11 +80,17 @@ public sealed partial class IncidentService
             ? CommandResult.Ok(record)
             : CommandResult.NotFound<IncidentRecord>("number", $"No incident '{number}'.");
 
+    /// <summary>An incident by number as <paramref name="userId"/> may read it: one they may not read does not exist for them (<see cref="ReadVisibility"/>).</summary>
+    public async Task<CommandResult<IncidentRecord>> GetAsync(string number, string? userId, IReadOnlyCollection<string> roles, CancellationToken cancellationToken) =>
+        await _incidents.FindAsync(number, cancellationToken) is { } record && ReadVisibility.MaySee(record, userId, roles)
+            ? CommandResult.Ok(record)
+            : CommandResult.NotFound<IncidentRecord>("number", $"No incident '{number}'.");
+
     /// <summary>The SLA clocks of an incident, now.</summary>
-    public async Task<CommandResult<IReadOnlyList<SlaClockView>>> SlaAsync(string number, CancellationToken cancellationToken)
+    public async Task<CommandResult<IReadOnlyList<SlaClockView>>> SlaAsync(string number, string? userId, IReadOnlyCollection<string> roles, CancellationToken cancellationToken)
     {
         var record = await _incidents.FindAsync(number, cancellationToken);
-        if (record is null)
+        if (record is null || !ReadVisibility.MaySee(record, userId, roles))
         {
             return CommandResult.NotFound<IReadOnlyList<SlaClockView>>("number", $"No incident '{number}'.");
         }
@@ -621,7 +627,7 @@ public sealed partial class IncidentService
     private async Task<CommandResult<IncidentRecord>?> ReporterMayAsync(string number, IncidentActor actor, CancellationToken cancellationToken)
     {
         var record = await _incidents.FindAsync(number, cancellationToken);
-        if (record is null)
+        if (record is null || !ReadVisibility.MaySee(record, actor.UserId, actor.Roles))
         {
             return CommandResult.NotFound<IncidentRecord>("number", $"No incident '{number}'.");
         }

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using ChangeFlow.Application.Changes;
 using ChangeFlow.Application.Common;
 using ChangeFlow.Application.Incidents.Config;
+using ChangeFlow.Application.Security;
 using ChangeFlow.Application.Workflows;
 using ChangeFlow.Domain.Changes;
 using ChangeFlow.Domain.Common;
@@ -41,8 +42,8 @@ public sealed class ProblemService
         await _problems.FindAsync(number, cancellationToken) is { } record ? CommandResult.Ok(record) : CommandResult.NotFound<ProblemRecord>("number", $"No problem '{number}'.");
 
     /// <summary>The incidents linked to a problem, newest first.</summary>
-    public Task<IReadOnlyList<IncidentRecord>> IncidentsOfAsync(string number, CancellationToken cancellationToken) =>
-        _incidents.ListAllAsync(new IncidentQuery(ProblemNumber: number), cancellationToken);
+    public Task<IReadOnlyList<IncidentRecord>> IncidentsOfAsync(string number, string? userId, IReadOnlyCollection<string> roles, CancellationToken cancellationToken) =>
+        _incidents.ListAllAsync(ReadVisibility.Scope(new IncidentQuery(ProblemNumber: number), userId, roles), cancellationToken);
 
     /// <summary>Logs a problem (checked before a number is allocated).</summary>
     public async Task<CommandResult<ProblemRecord>> CreateAsync(string? title, string? description, string? serviceId, IncidentActor actor, CancellationToken cancellationToken)

@@ -48,7 +48,10 @@ public sealed record HumanTask
     /// <summary>The user who must do it.</summary>
     public required string AssigneeUserId { get; init; }
 
-    /// <summary>How the assignee was chosen (e.g. <c>role:CabMember</c>, <c>board:cab-lims</c>), for the record.</summary>
+    /// <summary>
+    /// How the assignee was first chosen (e.g. <c>role:CabMember</c>, <c>board:cab-lims</c>); kept when the task is
+    /// reassigned, so it says who may take it over (<see cref="TaskDeciders"/>).
+    /// </summary>
     public string? AssignedVia { get; init; }
 
     /// <summary>The outcomes the assignee may choose from, e.g. Approved, Rejected.</summary>
@@ -57,7 +60,7 @@ public sealed record HumanTask
     /// <summary>Outcomes that need a comment (a rejection must say why).</summary>
     public IReadOnlyList<string> CommentRequiredFor { get; init; } = [];
 
-    /// <summary>Users who may not complete it whoever it is assigned to (the requestor of the change).</summary>
+    /// <summary>Users who may not complete it whoever it is assigned to (the change's requestor and whoever created it).</summary>
     public IReadOnlyList<string> ExcludedUserIds { get; init; } = [];
 
     public HumanTaskStatus Status { get; init; }

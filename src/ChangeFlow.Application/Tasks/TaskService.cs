@@ -9,23 +9,29 @@ namespace ChangeFlow.Application.Tasks;
 
 /// <summary>
 /// The task inbox: a user's tasks, completing one (which resumes the workflow that waits for it) and reassigning.
-/// Only the assignee completes a task; the change's requestor never completes a task that excludes them, whoever it
-/// is assigned to; completing the same task again with the same outcome is a no-op.
+/// Who may complete or take a task is <see cref="TaskDeciders"/>'s rule: only the assignee completes it, the change's
+/// creator and requestor never complete a task that excludes them, whoever it is assigned to, and a task moves only
+/// to someone its original assignment could have chosen. Completing the same task again with the same outcome is a no-op.
 /// </summary>
 public sealed class TaskService
 {
+    /// <summary>The reassignment body's field that names the new assignee, which reassignment errors name.</summary>
+    public const string ReassignTo = "userId";
+
     private readonly IHumanTaskStore _tasks;
     private readonly IUserDirectory _users;
+    private readonly TaskDeciders _deciders;
     private readonly WorkflowRuntime _runtime;
     private readonly ITimelineStore _timeline;
     private readonly TimeProvider _time;
     private readonly IReadOnlyList<ITaskReassignmentListener> _listeners;
 
     /// <summary>Creates the service; <paramref name="listeners"/> hear of every reassignment.</summary>
-    public TaskService(IHumanTaskStore tasks, IUserDirectory users, WorkflowRuntime runtime, ITimelineStore timeline, TimeProvider time, IEnumerable<ITaskReassignmentListener>? listeners = null)
+    public TaskService(IHumanTaskStore tasks, IUserDirectory users, TaskDeciders deciders, WorkflowRuntime runtime, ITimelineStore timeline, TimeProvider time, IEnumerable<ITaskReassignmentListener>? listeners = null)
     {
         _tasks = tasks;
         _users = users;
+        _deciders = deciders;
         _runtime = runtime;
         _timeline = timeline;
         _time = time;
@@ -68,14 +74,12 @@ public sealed class TaskService
             return CommandResult.NotFound<HumanTask>("taskId", $"No task '{taskId}'.");
         }
 
-        if (task.ExcludedUserIds.Contains(userId))
+        switch (TaskDeciders.Check(task, userId))
         {
-            return new CommandResult<HumanTask>(CommandStatus.Forbidden, null, [new DomainError("by", ErrorCodes.SelfApproval, $"{userId} requested {task.SubjectId} and may not decide on it.")]);
-        }
-
-        if (task.AssigneeUserId != userId)
-        {
-            return CommandResult.Forbidden<HumanTask>($"Task {task.Id} is assigned to {task.AssigneeUserId}, not to {userId}.");
+            case DeciderCheck.Excluded:
+                return new CommandResult<HumanTask>(CommandStatus.Forbidden, null, [new DomainError("by", ErrorCodes.SelfApproval, $"{userId} created or requested {task.SubjectId} and may not decide on it.")]);
+            case DeciderCheck.NotAssignee:
+                return CommandResult.Forbidden<HumanTask>($"Task {task.Id} is assigned to {task.AssigneeUserId}, not to {userId}.");
         }
 
         if (task.Status != HumanTaskStatus.Open)
@@ -107,8 +111,9 @@ public sealed class TaskService
     }
 
     /// <summary>
-    /// Gives an open task to someone else: change managers, admins and the current assignee may; never to a user the
-    /// task excludes, nor to someone who already has a task of the same decision.
+    /// Gives an open task to someone else: change managers, admins and the current assignee may; only to someone the
+    /// task's original assignment could have chosen (<see cref="TaskDeciders.MayTakeAsync"/>), never to a user the
+    /// task excludes, nor to someone who already has a task of the same decision. Errors name the body's <c>userId</c>.
     /// </summary>
     public async Task<CommandResult<HumanTask>> ReassignAsync(string taskId, string? toUser, string userId, IReadOnlyCollection<string> roles, CancellationToken cancellationToken)
     {
@@ -131,18 +136,23 @@ public sealed class TaskService
         var target = string.IsNullOrWhiteSpace(toUser) ? null : await _users.FindAsync(toUser, cancellationToken);
         if (target is not { IsActive: true })
         {
-            return CommandResult.Invalid<HumanTask>("assignee", ErrorCodes.Unknown, $"No active user '{toUser}'.");
+            return CommandResult.Invalid<HumanTask>(ReassignTo, ErrorCodes.Unknown, $"No active user '{toUser}'.");
         }
 
-        if (task.ExcludedUserIds.Contains(target.Id))
+        if (TaskDeciders.Check(task with { AssigneeUserId = target.Id }, target.Id) == DeciderCheck.Excluded)
         {
-            return CommandResult.Invalid<HumanTask>("assignee", ErrorCodes.SelfApproval, $"{target.Id} requested {task.SubjectId} and may not decide on it.");
+            return CommandResult.Invalid<HumanTask>(ReassignTo, ErrorCodes.SelfApproval, $"{target.Id} created or requested {task.SubjectId} and may not decide on it.");
+        }
+
+        if (!await _deciders.MayTakeAsync(task, target, cancellationToken))
+        {
+            return CommandResult.Invalid<HumanTask>(ReassignTo, ErrorCodes.NotAllowed, $"{target.Id} may not decide this task: it was assigned by {task.AssignedVia ?? "an unknown rule"}, and only people that assignment could have chosen take it over.");
         }
 
         var siblings = await _tasks.ListAsync(new HumanTaskQuery(GroupId: task.GroupId, Take: 1000), cancellationToken);
         if (siblings.Items.Any(t => t.Id != task.Id && t.AssigneeUserId == target.Id))
         {
-            return CommandResult.Invalid<HumanTask>("assignee", ErrorCodes.Duplicate, $"{target.Id} already has a task in this decision; one person counts once.");
+            return CommandResult.Invalid<HumanTask>(ReassignTo, ErrorCodes.Duplicate, $"{target.Id} already has a task in this decision; one person counts once.");
         }
 
         if (target.Id == task.AssigneeUserId)
@@ -150,7 +160,9 @@ public sealed class TaskService
             return CommandResult.Ok(task);
         }
 
-        var moved = task with { AssigneeUserId = target.Id, AssignedVia = $"reassigned by {userId} from {task.AssigneeUserId}", Version = task.Version + 1 };
+        // AssignedVia keeps the original assignment, so a later move is held to the same people; who moved it from
+        // whom is on the timeline.
+        var moved = task with { AssigneeUserId = target.Id, Version = task.Version + 1 };
         try
         {
             await _tasks.UpdateAsync(moved, task.Version, cancellationToken);

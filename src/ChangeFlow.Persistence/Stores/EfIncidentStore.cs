@@ -105,6 +105,11 @@ public sealed class EfIncidentStore : IIncidentStore
             rows = rows.Where(i => i.ReporterId == query.ReporterId);
         }
 
+        if (query.VisibleTo is { } who)
+        {
+            rows = rows.Where(i => i.ReporterId == who || i.CreatedBy == who || i.AssigneeId == who);
+        }
+
         if (query.ProblemNumber is not null)
         {
             rows = rows.Where(i => i.ProblemNumber == query.ProblemNumber);

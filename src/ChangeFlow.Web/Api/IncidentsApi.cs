@@ -25,14 +25,19 @@ public static class IncidentsApi
             .Accepts<OpenIncidentBody>("application/json").Produces(StatusCodes.Status201Created).ProducesValidationProblem()
             .WithSummary("Reports an incident. Anyone signed in gives title, description, serviceId, configurationItemId; service desk agents may also give reporter, source, category, impact, urgency, assignmentGroup, assignee (logging, categorizing and prioritizing it at once).");
         group.MapGet("/", ListAsync)
-            .WithSummary("Lists incidents, newest first: ?state=&priority=&service=&group=&assignee=&reporter=&problem=&change=&open=true|false&from=&to= (opened in [from, to)) &skip=&take=.");
-        group.MapGet("/{number}", async (string number, IncidentService incidents, CancellationToken ct) => ApiResults.From(await incidents.GetAsync(number, ct), IncidentApiSupport.Ok))
-            .WithSummary("One incident; the ETag is its version.");
-        group.MapGet("/{number}/timeline", async (string number, IncidentService incidents, ITimelineStore timeline, CancellationToken ct) =>
-            await incidents.GetAsync(number, ct) is { IsOk: true } found ? Timeline(await timeline.ListAsync(found.Value!.Number, ct)) : ApiResults.From(await incidents.GetAsync(number, ct), _ => Results.Empty))
+            .WithSummary("Lists the incidents the caller may read (every one for the service desk; otherwise those they reported or are assigned), newest first: ?state=&priority=&service=&group=&assignee=&reporter=&problem=&change=&open=true|false&from=&to= (opened in [from, to)) &skip=&take=.");
+        // Reads go through ReadVisibility: outside the service desk, an incident one did not report and is not
+        // assigned is not found.
+        group.MapGet("/{number}", async (string number, IncidentService incidents, HttpCurrentUser user, CancellationToken ct) =>
+                ApiResults.From(await incidents.GetAsync(number, user.UserId, user.Roles, ct), IncidentApiSupport.Ok))
+            .WithSummary("One incident (the service desk, its reporter and its assignee); the ETag is its version.");
+        group.MapGet("/{number}/timeline", async (string number, IncidentService incidents, ITimelineStore timeline, HttpCurrentUser user, CancellationToken ct) =>
+                await incidents.GetAsync(number, user.UserId, user.Roles, ct) is var found && found.IsOk
+                    ? Timeline(await timeline.ListAsync(found.Value!.Number, ct))
+                    : ApiResults.From(found, _ => Results.Empty))
             .WithSummary("The audit trail: every lifecycle step, SLA warning, breach and escalation, who and when.");
-        group.MapGet("/{number}/sla", async (string number, IncidentService incidents, CancellationToken ct) =>
-                ApiResults.From(await incidents.SlaAsync(number, ct), clocks => Results.Json(new { number, clocks }, Json)))
+        group.MapGet("/{number}/sla", async (string number, IncidentService incidents, HttpCurrentUser user, CancellationToken ct) =>
+                ApiResults.From(await incidents.SlaAsync(number, user.UserId, user.Roles, ct), clocks => Results.Json(new { number, clocks }, Json)))
             .WithSummary("The SLA clocks now: target, budget, time used and left, due instants of the warnings and the breach, marks reached.");
 
         Command(group, "log", ["description", "serviceId", "reporter", "configurationItemId"], Policies.ServiceDesk, "Logs an identified incident: { description, serviceId, reporter?, configurationItemId? }.",
@@ -276,7 +281,7 @@ public static class IncidentsApi
 
     private static async Task<IResult> ListAsync(
         string? state, string? priority, string? service, string? group, string? assignee, string? reporter, string? problem, string? change, string? open, string? from, string? to, string? skip, string? take,
-        IIncidentStore store, CancellationToken ct)
+        IIncidentStore store, HttpCurrentUser user, CancellationToken ct)
     {
         var errors = new List<DomainError>();
         var query = new IncidentQuery(
@@ -297,7 +302,7 @@ public static class IncidentsApi
             return ApiResults.Invalid(errors);
         }
 
-        var page = await store.ListAsync(query with { Skip = skipCount, Take = takeCount }, ct);
+        var page = await store.ListAsync(ReadVisibility.Scope(query with { Skip = skipCount, Take = takeCount }, user.UserId, user.Roles), ct);
         return Results.Json(new { items = page.Items.Select(View), total = page.Total, skip = page.Skip, take = page.Take }, Json);
 
         static bool? Bad(List<DomainError> errors)

@@ -33,13 +33,13 @@ public static class ProblemsApi
             var page = await store.ListAsync(new ProblemQuery(parsed, service, skipCount, takeCount), ct);
             return Results.Json(new { items = page.Items.Select(p => View(p)), total = page.Total, skip = page.Skip, take = page.Take }, Json);
         }).WithSummary("Lists problems, newest first: ?state=Logged|UnderInvestigation|KnownError|Resolved|Closed&service=&skip=&take=.");
-        group.MapGet("/{number}", async (string number, ProblemService problems, CancellationToken ct) =>
+        group.MapGet("/{number}", async (string number, ProblemService problems, HttpCurrentUser user, CancellationToken ct) =>
         {
             var found = await problems.GetAsync(number, ct);
             return found.IsOk
-                ? ApiResults.WithVersion(Results.Json(View(found.Value!, await problems.IncidentsOfAsync(number, ct)), Json), found.Value!.Version)
+                ? ApiResults.WithVersion(Results.Json(View(found.Value!, await problems.IncidentsOfAsync(number, user.UserId, user.Roles, ct)), Json), found.Value!.Version)
                 : ApiResults.From(found, _ => Results.Empty);
-        }).WithSummary("One problem with its incidents; the ETag is its version.");
+        }).WithSummary("One problem with the incidents the caller may read; the ETag is its version.");
         group.MapGet("/{number}/timeline", async (string number, ProblemService problems, ITimelineStore timeline, CancellationToken ct) =>
             await problems.GetAsync(number, ct) is { IsOk: true } ? Timeline(await timeline.ListAsync(number, ct)) : ApiResults.From(await problems.GetAsync(number, ct), _ => Results.Empty))
             .WithSummary("The problem's audit trail.");

@@ -28,10 +28,10 @@ public static class TasksApi
             .WithSummary("One task (its assignee, change managers and admins).");
         group.MapPost("/{taskId}/complete", CompleteAsync).WithIdempotency()
             .Accepts<CompleteTaskBody>("application/json").Produces<HumanTask>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict)
-            .WithSummary("Completes a task: { outcome: \"Approved\"|\"Rejected\"|..., comment?, data? }. A rejection needs a comment; nobody approves their own change.");
+            .WithSummary("Completes a task: { outcome: \"Approved\"|\"Rejected\"|..., comment?, data? }. A rejection needs a comment; nobody decides on a change they created or requested.");
         group.MapPost("/{taskId}/reassign", ReassignAsync).WithIdempotency()
             .Accepts<ReassignTaskBody>("application/json").Produces<HumanTask>()
-            .WithSummary("Hands a task to someone else: { userId } (an id or an e-mail; the assignee, change managers and admins).");
+            .WithSummary("Hands a task to someone else: { userId } (an id or an e-mail; the assignee, change managers and admins), only to someone its original assignment could have chosen.");
 
         var improvements = app.MapGroup("/api/improvements").WithTags("Continual improvement");
         improvements.MapGet("/", async (string? change, string? skip, string? take, IImprovementStore store, CancellationToken ct) =>

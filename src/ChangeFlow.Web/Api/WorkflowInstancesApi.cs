@@ -6,7 +6,10 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace ChangeFlow.Web.Api;
 
-/// <summary>Workflow instances: list, get, journal, resume, cancel; and stimuli.</summary>
+/// <summary>
+/// Workflow instances: list, get, journal, resume, cancel; and stimuli. All of it is for the roles that manage
+/// workflows, change managers and admins (<see cref="Policies.ChangeManagement"/>; see <see cref="Application.Security.ReadVisibility"/>).
+/// </summary>
 public static class WorkflowInstancesApi
 {
     private const int DefaultJournalPage = 200;
@@ -47,7 +50,7 @@ public static class WorkflowInstancesApi
             }
 
             return TypedResults.Ok(await runtime.ListAsync(new InstanceQuery(definitionId, parsed, correlationId, skip ?? 0, take ?? 50), ct));
-        }).WithSummary("Lists instances, newest first.");
+        }).RequireAuthorization(Policies.ChangeManagement).WithSummary("Lists instances, newest first (change managers and admins).");
 
         group.MapGet("/{instanceId}", async Task<Results<Ok<object>, NotFound<ProblemDetailsBody>>> (string instanceId, IWorkflowInstanceStore store, CancellationToken ct) =>
         {
@@ -76,7 +79,7 @@ public static class WorkflowInstancesApi
                 s.FinishedAt,
                 snapshot.Version,
             });
-        }).WithSummary("Gets an instance with its variables, bookmarks and incidents.");
+        }).RequireAuthorization(Policies.ChangeManagement).WithSummary("Gets an instance with its variables, bookmarks and incidents (change managers and admins).");
 
         group.MapGet("/{instanceId}/journal", async Task<Results<Ok<IEnumerable<object>>, NotFound<ProblemDetailsBody>, ValidationProblem>> (string instanceId, long? after, int? take, HttpContext http, IWorkflowInstanceStore store, CancellationToken ct) =>
         {
@@ -112,7 +115,7 @@ public static class WorkflowInstancesApi
             }
 
             return TypedResults.Ok(page.Select(JournalJson.ToJson));
-        }).WithSummary("The execution journal, oldest first, a page at a time: which activity ran when, with which outcome.")
+        }).RequireAuthorization(Policies.ChangeManagement).WithSummary("The execution journal, oldest first, a page at a time: which activity ran when, with which outcome (change managers and admins).")
             .WithDescription($"Pages of `take` entries (default {DefaultJournalPage}, at most {MaxJournalPage}) after the sequence `after`; a `Link: <...>; rel=\"next\"` header gives the next page while there is one. An instance keeps its newest entries only (ChangeFlow:Runtime:MaxJournalEntriesPerInstance), so its first entry may have a sequence above 1.");
 
         group.MapPost("/{instanceId}/bookmarks/{bookmarkId}/resume", async (string instanceId, string bookmarkId, ResumeBody? body, WorkflowRuntime runtime, CancellationToken ct) =>

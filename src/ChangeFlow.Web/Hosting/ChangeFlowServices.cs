@@ -76,9 +76,14 @@ public static class ChangeFlowServices
             sp.GetRequiredService<TimeProvider>(),
             sp.GetService<Application.Notifications.NoticeScheduler>(),
             sp.GetService<IWriteCommitter>()));
+        services.AddSingleton(sp => new TaskDeciders(
+            sp.GetRequiredService<Application.Security.IUserDirectory>(),
+            sp.GetRequiredService<IChangeStore>(),
+            sp.GetRequiredService<ChangeCatalog>()));
         services.AddSingleton(sp => new TaskService(
             sp.GetRequiredService<IHumanTaskStore>(),
             sp.GetRequiredService<Application.Security.IUserDirectory>(),
+            sp.GetRequiredService<TaskDeciders>(),
             sp.GetRequiredService<WorkflowRuntime>(),
             sp.GetRequiredService<ITimelineStore>(),
             sp.GetRequiredService<TimeProvider>(),

@@ -79,7 +79,7 @@ public abstract class MailApprovalConcurrencyTests : IAsyncLifetime
             sp.GetRequiredService<ILogger<WorkflowRuntime>>(),
             sp.GetServices<IWorkflowGlobals>(),
             sp);
-        var tasks = new TaskService(sp.GetRequiredService<IHumanTaskStore>(), sp.GetRequiredService<IUserDirectory>(), runtime, sp.GetRequiredService<ITimelineStore>(), time);
+        var tasks = new TaskService(sp.GetRequiredService<IHumanTaskStore>(), sp.GetRequiredService<IUserDirectory>(), sp.GetRequiredService<TaskDeciders>(), runtime, sp.GetRequiredService<ITimelineStore>(), time);
         var options = sp.GetRequiredService<IOptions<MailApprovalOptions>>();
         var links = new ApprovalLinks(new MailLinkKeyRing(sp.GetRequiredService<IMailLinkKeyStore>(), time), sp.GetRequiredService<IPublicUrls>(), options, time);
         return new MailApprovalService(

@@ -186,9 +186,10 @@ public sealed class MailApprovalTests : IAsyncLifetime
         var others = await links.IssueAsync(stored, ApprovalAction.Approve, Api.Security.Id, now, CancellationToken.None);
         (await _mail.ConfirmAsync(others.Url)).Is(HttpStatusCode.Forbidden);
 
-        // Reassigned to the implementer: the quality lead's links stop working, and their unsent mail is withdrawn.
+        // Reassigned to a deputy CAB member: the quality lead's links stop working, and their unsent mail is withdrawn.
+        var deputy = await _mail.Server.CreateUserAsync(ChangeFlow.Application.Security.Roles.CabMember);
         var (approve, _) = await _mail.LinksOfAsync(Api.Quality);
-        await HttpAssert.StatusAsync(HttpStatusCode.OK, await Api.ChangeManager.Client.PostAsync($"api/tasks/{taskId}/reassign", Json(new System.Text.Json.Nodes.JsonObject { ["userId"] = Api.Implementer.Id })));
+        await HttpAssert.StatusAsync(HttpStatusCode.OK, await Api.ChangeManager.Client.PostAsync($"api/tasks/{taskId}/reassign", Json(new System.Text.Json.Nodes.JsonObject { ["userId"] = deputy.Id })));
         Assert.Equal("This decision is no longer yours", (await _mail.OpenAsync(approve)).Is(HttpStatusCode.Forbidden).Heading);
         (await _mail.ConfirmAsync(approve)).Is(HttpStatusCode.Forbidden);
         Assert.Equal(OutboxStatus.Canceled, (await _mail.RequestToAsync(Api.Quality)).Status);
@@ -198,16 +199,16 @@ public sealed class MailApprovalTests : IAsyncLifetime
 
         var after = await _mail.TaskAsync(taskId);
         Assert.Equal("Open", after["status"]!.GetValue<string>());
-        Assert.Equal(Api.Implementer.Id, after["assigneeUserId"]!.GetValue<string>());
+        Assert.Equal(deputy.Id, after["assigneeUserId"]!.GetValue<string>());
         Assert.Empty(await _mail.TimelineAsync("task.completed"));
 
         // The new assignee gets a request of their own, whose link decides as them.
-        var request = await _mail.RequestToAsync(Api.Implementer);
+        var request = await _mail.RequestToAsync(deputy);
         Assert.Equal(OutboxStatus.Pending, request.Status);
         Assert.Equal($"task:{taskId}", request.Message.CorrelationKey);
-        var (theirs, _) = await _mail.LinksOfAsync(Api.Implementer);
+        var (theirs, _) = await _mail.LinksOfAsync(deputy);
         (await _mail.ConfirmAsync(theirs)).Is(HttpStatusCode.OK);
-        Assert.Equal(Api.Implementer.Id, (await _mail.TaskAsync(taskId))["completedBy"]!.GetValue<string>());
+        Assert.Equal(deputy.Id, (await _mail.TaskAsync(taskId))["completedBy"]!.GetValue<string>());
     }
 
     [Fact]

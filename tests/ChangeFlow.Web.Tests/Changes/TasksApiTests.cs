@@ -166,11 +166,11 @@ public sealed class TasksApiTests(TasksApiFixture fixture) : IClassFixture<Tasks
         var url = $"api/tasks/{taskId}/reassign";
 
         using var toRequestor = await fixture.Cab1.Client.PostAsync(url, ChangeApi.Json(new { userId = fixture.Requestor.Id }));
-        await HttpAssert.FieldErrorAsync(toRequestor, "assignee", "self_approval");
+        await HttpAssert.FieldErrorAsync(toRequestor, "userId", "self_approval");
         using var toNobody = await fixture.Cab1.Client.PostAsync(url, ChangeApi.Json(new { userId = "no-such-user" }));
-        await HttpAssert.FieldErrorAsync(toNobody, "assignee", "unknown");
+        await HttpAssert.FieldErrorAsync(toNobody, "userId", "unknown");
         using var toOtherVoter = await fixture.Cab1.Client.PostAsync(url, ChangeApi.Json(new { userId = fixture.Cab2.Id }));
-        await HttpAssert.FieldErrorAsync(toOtherVoter, "assignee", "duplicate");
+        await HttpAssert.FieldErrorAsync(toOtherVoter, "userId", "duplicate");
         using var byStranger = await fixture.Bystander.Client.PostAsync(url, ChangeApi.Json(new { userId = fixture.Bystander.Id }));
         await HttpAssert.StatusAsync(HttpStatusCode.Forbidden, byStranger);
 
@@ -201,9 +201,9 @@ public sealed class TasksApiTests(TasksApiFixture fixture) : IClassFixture<Tasks
         Assert.Equal(HttpStatusCode.Forbidden, peek.StatusCode);
 
         using var toRequestor = await fixture.Cab1.Client.PostAsync($"api/tasks/{taskId}/reassign", ChangeApi.Json(new { userId = fixture.Requestor.Email }));
-        await HttpAssert.FieldErrorAsync(toRequestor, "assignee", "self_approval");
+        await HttpAssert.FieldErrorAsync(toRequestor, "userId", "self_approval");
         using var toNobody = await fixture.Cab1.Client.PostAsync($"api/tasks/{taskId}/reassign", ChangeApi.Json(new { userId = "nobody@example.org" }));
-        await HttpAssert.FieldErrorAsync(toNobody, "assignee", "unknown");
+        await HttpAssert.FieldErrorAsync(toNobody, "userId", "unknown");
     }
 
     [Fact]

@@ -54,7 +54,8 @@ public sealed class IncidentLifecycleApiTests(IncidentApiFixture fixture) : ICla
         var resolved = await _api.CommandAsync(number, "resolve", new JsonObject { ["resolutionCode"] = "fixed", ["resolution"] = "Replaced the cable" }, _api.Engineer);
         Assert.Equal("Resolved", resolved["state"]!.GetValue<string>());
 
-        await HttpAssert.StatusAsync(HttpStatusCode.Forbidden, await _api.PostAsync(number, "confirm", by: _api.Stranger));
+        // Someone who neither reported it nor works on it does not see it at all.
+        await HttpAssert.StatusAsync(HttpStatusCode.NotFound, await _api.PostAsync(number, "confirm", by: _api.Stranger));
         var closed = await _api.CommandAsync(number, "confirm", new JsonObject { ["comment"] = "Scans again" }, _api.Reporter);
 
         Assert.Equal("Closed", closed["state"]!.GetValue<string>());

@@ -54,6 +54,12 @@ public sealed class ProblemsAndMetricsApiTests : IAsyncLifetime
 
         var read = (await HttpAssert.StatusAsync(HttpStatusCode.OK, await _api.Agent.Client.GetAsync($"api/problems/{number}")))!;
         Assert.Equal([second, first], read["incidents"]!.AsArray().Select(i => i!["number"]!.GetValue<string>()));
+
+        // Outside the service desk a problem lists only the incidents the caller may read.
+        var seenByStranger = (await HttpAssert.StatusAsync(HttpStatusCode.OK, await _api.Stranger.Client.GetAsync($"api/problems/{number}")))!;
+        Assert.Empty(seenByStranger["incidents"]!.AsArray());
+        var seenByReporter = (await HttpAssert.StatusAsync(HttpStatusCode.OK, await _api.Reporter.Client.GetAsync($"api/problems/{number}")))!;
+        Assert.Equal([second, first], seenByReporter["incidents"]!.AsArray().Select(i => i!["number"]!.GetValue<string>()));
         Assert.Equal("Restart the result service", read["workaround"]!.GetValue<string>());
         var knownErrors = (await HttpAssert.StatusAsync(HttpStatusCode.OK, await _api.Agent.Client.GetAsync("api/problems?state=KnownError")))!;
         Assert.Equal(1, knownErrors["total"]!.GetValue<int>());

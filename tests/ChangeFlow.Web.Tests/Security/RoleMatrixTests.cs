@@ -35,6 +35,9 @@ public sealed class RoleMatrixFixture : ChangeFlowServerFixture
         ChangeNumber = ChangeApi.NumberOf(await ChangeApi.CreateAsync(Server.Admin, ChangeApi.Rfc2026014(Target.Id), submit: false));
     }
 
+    /// <summary>Whom a change filed by <paramref name="caller"/> names as requestor: the caller (only change managers and admins file for others).</summary>
+    public string RequestorIdFor(string caller) => _users.TryGetValue(caller, out var user) ? user.Id : Target.Id;
+
     /// <summary>A client for a caller: a role name, or <c>anonymous</c>.</summary>
     public HttpClient ClientFor(string caller) => caller == RoleMatrixTests.Anonymous ? Server.CreateClient() : _users[caller].Client;
 }
@@ -77,9 +80,9 @@ public sealed class RoleMatrixTests(RoleMatrixFixture fixture) : IClassFixture<R
         new("POST", "api/workflow-definitions/unknown/instances", "{}", 404, Roles.ChangeManager, Roles.Admin),
 
         // Workflow instances and stimuli
-        new("GET", "api/workflow-instances", null, 200, All),
-        new("GET", "api/workflow-instances/unknown", null, 404, All),
-        new("GET", "api/workflow-instances/unknown/journal", null, 404, All),
+        new("GET", "api/workflow-instances", null, 200, Roles.ChangeManager, Roles.Admin),
+        new("GET", "api/workflow-instances/unknown", null, 404, Roles.ChangeManager, Roles.Admin),
+        new("GET", "api/workflow-instances/unknown/journal", null, 404, Roles.ChangeManager, Roles.Admin),
         new("POST", "api/workflow-instances/unknown/bookmarks/b/resume", "{}", 404, Roles.ChangeManager, Roles.Admin),
         new("POST", "api/workflow-instances/unknown/cancel", null, 404, Roles.ChangeManager, Roles.Admin),
         new("POST", "api/stimuli", """{"name":"matrix-ping"}""", 202, Roles.ChangeManager, Roles.Admin),
@@ -162,7 +165,7 @@ public sealed class RoleMatrixTests(RoleMatrixFixture fixture) : IClassFixture<R
         using var request = new HttpRequestMessage(new HttpMethod(method), url);
         if (row.Body is not null)
         {
-            var body = row.Body == "{rfc}" ? ChangeApi.Body(ChangeApi.Rfc2026014(fixture.Target.Id), submit: false).ToJsonString() : Fill(row.Body, unique);
+            var body = row.Body == "{rfc}" ? ChangeApi.Body(ChangeApi.Rfc2026014(fixture.RequestorIdFor(caller)), submit: false).ToJsonString() : Fill(row.Body, unique);
             request.Content = new StringContent(body, Encoding.UTF8, "application/json");
         }
 

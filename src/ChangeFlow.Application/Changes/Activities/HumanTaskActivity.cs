@@ -101,15 +101,15 @@ public abstract class HumanTaskActivity : ChangeActivity
         }
 
         var specs = context.GetStringList(Assignees);
-        var requestorId = record.Change.Requestor?.Id;
-        var excluded = ExcludesRequestor(context) && requestorId is not null ? new[] { requestorId } : [];
+        // Excluding the requestor excludes whoever filed the change for them too: nobody decides on their own change.
+        var excluded = ExcludesRequestor(context) ? TaskDeciders.ExcludedFor(record) : [];
         var resolved = await AssigneeResolver.ResolveAsync(specs, record, context.GetRequiredService<IUserDirectory>(), Catalog(context), context.CancellationToken);
         var assignees = resolved.Where(a => !excluded.Contains(a.UserId)).ToList();
         if (assignees.Count == 0)
         {
             throw new WorkflowFaultException(
                 "NoAssignees",
-                $"Nobody can take the task: {string.Join(", ", specs)} resolved to {(resolved.Count == 0 ? "no active user" : "only the change's requestor, who may not decide on their own change")}.");
+                $"Nobody can take the task: {string.Join(", ", specs)} resolved to {(resolved.Count == 0 ? "no active user" : "only the change's requestor or creator, who may not decide on their own change")}.");
         }
 
         await PrepareAsync(context, record, specs, assignees);
@@ -210,7 +210,7 @@ public abstract class HumanTaskActivity : ChangeActivity
             : votes.Any(v => v.TaskId == taskId) ? $"task {taskId} was already completed"
             : outcome is null || !outcomes.Contains(outcome, StringComparer.Ordinal) ? $"'{outcome}' is not one of {string.Join(", ", outcomes)}"
             : commentRequired.Contains(outcome, StringComparer.Ordinal) && string.IsNullOrWhiteSpace(comment) ? $"{outcome} needs a comment"
-            : Strings(state["excluded"]).Contains(by, StringComparer.Ordinal) ? $"{by} requested {record.Number} and may not decide on it"
+            : Strings(state["excluded"]).Contains(by, StringComparer.Ordinal) ? $"{by} created or requested {record.Number} and may not decide on it"
             : null;
         if (refusal is not null)
         {

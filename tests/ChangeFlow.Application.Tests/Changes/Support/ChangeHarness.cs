@@ -100,7 +100,7 @@ public sealed class ChangeHarness : IAsyncDisposable
             [new ChangeWorkflowGlobals()],
             services);
         Changes = new ChangeService(Ports.Changes, Ports.Timeline, Ports.Tasks, Ports.Users, Catalog, Runtime, Clock, Notices, new EfWriteCommitter(factory, handlers));
-        Tasks = new TaskService(Ports.Tasks, Ports.Users, Runtime, Ports.Timeline, Clock);
+        Tasks = new TaskService(Ports.Tasks, Ports.Users, new TaskDeciders(Ports.Users, Ports.Changes, Catalog), Runtime, Ports.Timeline, Clock);
         Ports.Users
             .Add(ChangeManager, Roles.ChangeManager, Roles.CabMember)
             .Add(Requestor, Roles.Requestor, Roles.Implementer, Roles.CabMember)
