@@ -98,8 +98,17 @@ public sealed partial class WorkflowRuntime
     }
 
     /// <summary>Starts an instance of the published version of <paramref name="definitionId"/>.</summary>
-    public async Task<RuntimeResult> StartAsync(string definitionId, StartRequest request, CancellationToken cancellationToken, string? actor = null)
+    public Task<RuntimeResult> StartAsync(string definitionId, StartRequest request, CancellationToken cancellationToken, string? actor = null) =>
+        StartAsync(definitionId, request, [], cancellationToken, actor);
+
+    /// <summary>
+    /// Starts an instance as <see cref="StartAsync(string, StartRequest, CancellationToken, string?)"/> does, committing
+    /// <paramref name="alsoCommit"/> in the same transaction as the new instance (e.g. the seal of the request's
+    /// <c>Idempotency-Key</c>, so the key and the instance exist together or not at all).
+    /// </summary>
+    public async Task<RuntimeResult> StartAsync(string definitionId, StartRequest request, IReadOnlyList<IRunWrite> alsoCommit, CancellationToken cancellationToken, string? actor = null)
     {
+        ArgumentNullException.ThrowIfNull(alsoCommit);
         var definition = await _definitions.GetPublishedAsync(definitionId, cancellationToken);
         if (definition is null)
         {
@@ -111,6 +120,11 @@ public sealed partial class WorkflowRuntime
         if (!result.Accepted)
         {
             return new RuntimeResult(RuntimeOutcome.Rejected, null, result.Rejection);
+        }
+
+        foreach (var write in alsoCommit)
+        {
+            effects.Session.Add(write);
         }
 
         var stimuli = await CommitAsync(result.State, null, effects, cancellationToken);
