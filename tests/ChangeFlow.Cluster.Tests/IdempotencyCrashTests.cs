@@ -79,21 +79,19 @@ public abstract class IdempotencyCrashTests : IAsyncLifetime
             return request;
         }
 
-        var restarted = await KillMidwayAndRetryAsync(keys, Create, "changes", async node =>
-            requestorId = (await node.Http.GetFromJsonAsync<JsonObject>("api/users/me"))!["id"]!.GetValue<string>());
+        var restarted = await KillMidwayAndRetryAsync(
+            keys,
+            Create,
+            "changes",
+            async node => requestorId = (await node.Http.GetFromJsonAsync<JsonObject>("api/users/me"))!["id"]!.GetValue<string>(),
+            async node =>
+            {
+                var stored = await ListChangesAsync(node);
+                return [.. keys.Where(k => stored.Any(c => c.ToJsonString().Contains($"\"Crash test {k}\"", StringComparison.Ordinal)))];
+            });
 
         // One change per key, each submitted to exactly one workflow instance.
-        var changes = new List<JsonNode>();
-        for (var skip = 0; ; skip += 100)
-        {
-            var page = await restarted.Http.GetFromJsonAsync<JsonObject>($"api/changes?skip={skip}&take=100");
-            var items = page!["items"]!.AsArray();
-            changes.AddRange(items.Select(i => i!));
-            if (items.Count < 100)
-            {
-                break;
-            }
-        }
+        var changes = await ListChangesAsync(restarted);
 
         foreach (var key in keys)
         {
@@ -120,7 +118,20 @@ public abstract class IdempotencyCrashTests : IAsyncLifetime
             return request;
         }
 
-        var restarted = await KillMidwayAndRetryAsync(keys, Start, "instances");
+        var restarted = await KillMidwayAndRetryAsync(keys, Start, "instances", committed: async node =>
+        {
+            var stored = new List<string>();
+            foreach (var key in keys)
+            {
+                var found = await node.Http.GetFromJsonAsync<JsonObject>($"api/workflow-instances?correlationId={key}");
+                if (found!["items"]!.AsArray().Count > 0)
+                {
+                    stored.Add(key);
+                }
+            }
+
+            return stored;
+        });
         foreach (var key in keys)
         {
             var instances = await restarted.Http.GetFromJsonAsync<JsonObject>($"api/workflow-instances?correlationId={key}");
@@ -132,7 +143,7 @@ public abstract class IdempotencyCrashTests : IAsyncLifetime
     /// Sends every keyed request to a node, SIGKILLs it once a quarter have been answered, restarts on the same
     /// database and sends every key again (twice): all answers of a key are equal, and 201.
     /// </summary>
-    private async Task<NodeProcess> KillMidwayAndRetryAsync(List<string> keys, Func<string, HttpRequestMessage> request, string what, Func<NodeProcess, Task>? ready = null)
+    private async Task<NodeProcess> KillMidwayAndRetryAsync(List<string> keys, Func<string, HttpRequestMessage> request, string what, Func<NodeProcess, Task>? ready = null, Func<NodeProcess, Task<IReadOnlyCollection<string>>>? committed = null)
     {
         var node = _cluster.StartNode("node-a", Settings);
         await node.WaitReadyAsync(TimeSpan.FromSeconds(120));
@@ -161,6 +172,12 @@ public abstract class IdempotencyCrashTests : IAsyncLifetime
 
         var restarted = _cluster.StartNode("node-a-restarted", Settings);
         await restarted.WaitReadyAsync(TimeSpan.FromSeconds(120));
+        if (committed is not null)
+        {
+            // What the kill exercised: effects committed whose answer never reached the client.
+            var created = await committed(restarted);
+            _output.WriteLine($"{created.Count(k => !first.ContainsKey(k))} {what} committed before the SIGKILL without an answer");
+        }
         foreach (var key in keys)
         {
             // 409 only while a first request that died before committing still holds the key (InFlightTimeout).
@@ -183,6 +200,21 @@ public abstract class IdempotencyCrashTests : IAsyncLifetime
         }
 
         return restarted;
+    }
+
+    private static async Task<List<JsonNode>> ListChangesAsync(NodeProcess node)
+    {
+        var changes = new List<JsonNode>();
+        for (var skip = 0; ; skip += 100)
+        {
+            var page = await node.Http.GetFromJsonAsync<JsonObject>($"api/changes?skip={skip}&take=100");
+            var items = page!["items"]!.AsArray();
+            changes.AddRange(items.Select(i => i!));
+            if (items.Count < 100)
+            {
+                return changes;
+            }
+        }
     }
 
     // Every instant in the dossier moves together, so the plan stays consistent with its window.
