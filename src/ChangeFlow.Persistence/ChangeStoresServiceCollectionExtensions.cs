@@ -43,5 +43,6 @@ public static class ChangeStoresServiceCollectionExtensions
         new ImprovementWriteHandler(),
         new OutboxWriteHandler(),
         new OutboxCancelWriteHandler(),
+        new Security.IdempotencySealWriteHandler(),
     ];
 }

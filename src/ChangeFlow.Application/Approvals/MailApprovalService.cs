@@ -235,6 +235,12 @@ public sealed class MailApprovalService
                     ? page with { Outcome = LinkOutcome.SelfApproval, Message = $"You requested {task.SubjectId}, so you may not decide on it." }
                     : page with { Outcome = LinkOutcome.NotYours, Message = "This decision was handed to someone else, so this link no longer works." };
             case CommandStatus.Conflict:
+                // A second click or tab loses to the first use of the same link: say so, rather than "decided".
+                if (await _redemptions.FindAsync(claims.TokenId, cancellationToken) is { } used)
+                {
+                    return page with { Outcome = LinkOutcome.Used, Redemption = used, Message = "This link was already used a moment ago (a second click or a second tab); your decision was recorded once." };
+                }
+
                 var current = await _tasks.FindAsync(task.Id, cancellationToken) ?? task;
                 return page with { Outcome = LinkOutcome.Decided, Task = current, Message = Closed(current, user) };
             case CommandStatus.NotFound:

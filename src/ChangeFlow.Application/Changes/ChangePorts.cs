@@ -102,6 +102,12 @@ public interface IChangeStore
     /// <summary>Adds a record (version 1). Throws <see cref="ConcurrencyConflictException"/> when the number exists.</summary>
     Task AddAsync(ChangeRecord record, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Inserts a new change as <see cref="AddAsync(ChangeRecord, CancellationToken)"/> does, sealing the request's
+    /// <c>Idempotency-Key</c> claim in the same transaction when <paramref name="seal"/> is given.
+    /// </summary>
+    Task AddAsync(ChangeRecord record, Security.IdempotencySealWrite? seal, CancellationToken cancellationToken);
+
     /// <summary>Finds a record by number.</summary>
     Task<ChangeRecord?> FindAsync(ChangeNumber number, CancellationToken cancellationToken);
 

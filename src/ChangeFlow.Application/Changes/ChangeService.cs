@@ -69,7 +69,15 @@ public sealed class ChangeService
     /// number of the year, so an invalid dossier never uses up a number. The requestor is the caller, unless a
     /// change manager or admin files the change for someone; its name comes from the user record.
     /// </summary>
-    public async Task<CommandResult<ChangeRecord>> CreateAsync(ChangeRequest dossier, string? templateId, string userId, IReadOnlyCollection<string> roles, CancellationToken cancellationToken)
+    public Task<CommandResult<ChangeRecord>> CreateAsync(ChangeRequest dossier, string? templateId, string userId, IReadOnlyCollection<string> roles, CancellationToken cancellationToken) =>
+        CreateAsync(dossier, templateId, userId, roles, null, cancellationToken);
+
+    /// <summary>
+    /// Creates a change as <see cref="CreateAsync(ChangeRequest, string?, string, IReadOnlyCollection{string}, CancellationToken)"/>
+    /// does; with <paramref name="claim"/> (the request's <c>Idempotency-Key</c>) the key is sealed with the change's
+    /// number in the transaction that inserts it, so a retry after a crash finds the change instead of creating another.
+    /// </summary>
+    public async Task<CommandResult<ChangeRecord>> CreateAsync(ChangeRequest dossier, string? templateId, string userId, IReadOnlyCollection<string> roles, IdempotencyClaim? claim, CancellationToken cancellationToken)
     {
         // The service desk raises RFCs like a requestor (the same roles as the API's SubmitChanges policy); filing one
         // on someone else's behalf is for change managers and admins (see RequestorAsync).
@@ -134,7 +142,15 @@ public sealed class ChangeService
             UpdatedAt = now,
             Version = 1,
         };
-        await _changes.AddAsync(record, cancellationToken);
+        try
+        {
+            await _changes.AddAsync(record, claim is null ? null : new IdempotencySealWrite(claim, record.Number), cancellationToken);
+        }
+        catch (ConcurrencyConflictException) when (claim is not null)
+        {
+            return CommandResult.Conflict<ChangeRecord>("Idempotency-Key", "The request no longer holds its Idempotency-Key (it was given up for lost); nothing was created. Retry with the same key.");
+        }
+
         await AddTimelineAsync(record.Number, userId, "change.created", $"{record.Change.Type} change created: {record.Change.Title}", cancellationToken);
         return CommandResult.Ok(record);
     }
@@ -234,16 +250,7 @@ public sealed class ChangeService
             return CommandResult.Conflict<ChangeRecord>("version", $"{record.Number} changed meanwhile; reload it and submit again.");
         }
 
-        var started = await _runtime.StartAsync(
-            workflow,
-            new StartRequest
-            {
-                InstanceId = instanceId,
-                CorrelationId = record.Number,
-                Input = new Dictionary<string, JsonNode?> { [ChangeSnapshot.InputName] = ChangeSnapshot.ToJson(routed, _catalog.RiskScale) },
-            },
-            cancellationToken,
-            userId);
+        var started = await StartWorkflowAsync(routed, userId, cancellationToken);
         if (!started.Succeeded)
         {
             // The change stays New and unsubmitted, so it can be submitted again once the workflow is published.
@@ -259,6 +266,63 @@ public sealed class ChangeService
         await AddTimelineAsync(record.Number, userId, "change.submitted", $"Submitted; routed {(route.RuleId is null ? "by the default for " + submitted.Change.Type + " changes" : "by rule " + route.RuleId)} to workflow {workflow}.", cancellationToken);
         return CommandResult.Ok((await _changes.FindAsync(record.Change.Number, cancellationToken))!);
     }
+
+    /// <summary>
+    /// Answers a creation whose change was committed under an <c>Idempotency-Key</c> while its answer was lost (the
+    /// process died in between), and finishes what that request asked for: with <paramref name="submit"/>, a change
+    /// still New is submitted, and one routed to a workflow instance that was never started (the process died between
+    /// the two commits of a submission) gets it started, with the same instance id.
+    /// </summary>
+    public async Task<CommandResult<ChangeRecord>> ResumeCreatedAsync(string number, bool submit, string userId, IReadOnlyCollection<string> roles, CancellationToken cancellationToken)
+    {
+        var record = await FindAsync(number, cancellationToken);
+        if (record is null || !submit)
+        {
+            return record is null ? CommandResult.NotFound<ChangeRecord>("number", $"No change '{number}'.") : CommandResult.Ok(record);
+        }
+
+        if (record.WorkflowInstanceId is null)
+        {
+            return record.Change.State == ChangeState.New ? await SubmitAsync(number, ChangeState.New, userId, roles, cancellationToken) : CommandResult.Ok(record);
+        }
+
+        if (await _runtime.GetAsync(record.WorkflowInstanceId, cancellationToken) is null)
+        {
+            string? failure;
+            try
+            {
+                var started = await StartWorkflowAsync(record, userId, cancellationToken);
+                failure = started.Succeeded ? null : started.Message;
+            }
+            catch (ConcurrencyConflictException ex)
+            {
+                // Another retry started it first (the instance id is the one the change was routed with).
+                failure = ex.Message;
+            }
+
+            if (failure is not null && await _runtime.GetAsync(record.WorkflowInstanceId, cancellationToken) is null)
+            {
+                return CommandResult.Invalid<ChangeRecord>("workflow", ErrorCodes.Unknown, $"The routed workflow '{record.WorkflowDefinitionId}' could not start: {failure}");
+            }
+
+            await AddTimelineAsync(record.Number, userId, "change.submitted", $"Submitted; workflow {record.WorkflowDefinitionId} started on retry of the request that routed it.", cancellationToken);
+        }
+
+        return CommandResult.Ok((await FindAsync(number, cancellationToken))!);
+    }
+
+    /// <summary>Starts the workflow a submission routed <paramref name="routed"/> to, with its instance id and the change number as correlation id.</summary>
+    private Task<RuntimeResult> StartWorkflowAsync(ChangeRecord routed, string userId, CancellationToken cancellationToken) =>
+        _runtime.StartAsync(
+            routed.WorkflowDefinitionId!,
+            new StartRequest
+            {
+                InstanceId = routed.WorkflowInstanceId,
+                CorrelationId = routed.Number,
+                Input = new Dictionary<string, JsonNode?> { [ChangeSnapshot.InputName] = ChangeSnapshot.ToJson(routed, _catalog.RiskScale) },
+            },
+            cancellationToken,
+            userId);
 
     /// <summary>
     /// Records an implementer's report on a plan step (<c>step-N</c>, in Scheduled or Implement) or a rollback step

@@ -34,6 +34,12 @@ public static class ChangeStimuli
     /// </summary>
     public const string WindowMoved = "ChangeFlow.WindowMoved";
 
+    /// <summary>The member of a <see cref="HumanTask"/> input that names the state the completed task must be in.</summary>
+    public const string ExpectedStatus = "expectedStatus";
+
+    /// <summary>The only state a task is completed from.</summary>
+    public const string TaskExpectsOpen = "Open";
+
     /// <summary>The payload of <see cref="HumanTask"/> stimuli and bookmarks.</summary>
     public static JsonObject TaskPayload(string groupId) => new() { ["groupId"] = groupId };
 
@@ -43,8 +49,12 @@ public static class ChangeStimuli
     /// <summary>
     /// The input of a <see cref="HumanTask"/> stimulus; <paramref name="via"/> says how the completion arrived when not
     /// through the API (e.g. an e-mail link, <see cref="Approvals.MailLinkUse"/>), and is left out otherwise.
+    /// With <paramref name="expectOpen"/> the completion names the state it expects (<see cref="TaskExpectsOpen"/>): one
+    /// the activity cannot count (another completion closed the task first) is refused, nothing is committed, and the
+    /// caller learns its request lost instead of being told it won; without it, such a completion is ignored on the
+    /// timeline (a raw stimulus has nobody waiting for the answer).
     /// </summary>
-    public static JsonObject TaskInput(string taskId, string outcome, string? comment, string by, JsonObject? data = null, JsonObject? via = null)
+    public static JsonObject TaskInput(string taskId, string outcome, string? comment, string by, JsonObject? data = null, JsonObject? via = null, bool expectOpen = false)
     {
         var input = new JsonObject
         {
@@ -54,6 +64,11 @@ public static class ChangeStimuli
             ["by"] = by,
             ["data"] = data?.DeepClone(),
         };
+        if (expectOpen)
+        {
+            input[ExpectedStatus] = TaskExpectsOpen;
+        }
+
         if (via is not null)
         {
             input["via"] = via.DeepClone();

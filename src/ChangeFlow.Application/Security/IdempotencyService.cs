@@ -13,12 +13,18 @@ public enum IdempotencyDecision
     Mismatch,
     /// <summary>The first request with this key is still running: HTTP 409, try again later.</summary>
     InFlight,
+    /// <summary>
+    /// The first request's effect was committed (<see cref="IdempotencyRecord.CommittedResourceId"/>) but its answer was
+    /// never kept, as when the process died in between: answer for that resource, and keep the answer, without running again.
+    /// </summary>
+    Committed,
 }
 
 /// <summary>The decision and, for a replay, the stored answer.</summary>
 /// <param name="Decision">What to do.</param>
 /// <param name="Stored">The existing record for every decision but <see cref="IdempotencyDecision.Proceed"/>.</param>
-public sealed record IdempotencyOutcome(IdempotencyDecision Decision, IdempotencyRecord? Stored);
+/// <param name="Claim">For <see cref="IdempotencyDecision.Proceed"/> and <see cref="IdempotencyDecision.Committed"/>: the hold on the key.</param>
+public sealed record IdempotencyOutcome(IdempotencyDecision Decision, IdempotencyRecord? Stored, IdempotencyClaim? Claim = null);
 
 /// <summary>
 /// Makes commands safe to send twice (draft-ietf-httpapi-idempotency-key-header): the first request under a key
@@ -46,7 +52,9 @@ public sealed class IdempotencyService
     /// <summary>Claims <paramref name="key"/> for a request, or says why not. An expired record no longer counts.</summary>
     public async Task<IdempotencyOutcome> BeginAsync(string userId, string key, string method, string path, string bodyHash, CancellationToken cancellationToken)
     {
-        var now = _time.GetUtcNow();
+        // Whole microseconds: the claim is told apart by this instant, and PostgreSQL keeps no finer one.
+        var clock = _time.GetUtcNow();
+        var now = new DateTimeOffset(clock.UtcTicks - (clock.UtcTicks % 10), TimeSpan.Zero);
         var record = new IdempotencyRecord
         {
             UserId = userId,
@@ -64,13 +72,17 @@ public sealed class IdempotencyService
             var existing = await _store.TryBeginAsync(record, cancellationToken);
             if (existing is null)
             {
-                return new IdempotencyOutcome(IdempotencyDecision.Proceed, null);
+                return new IdempotencyOutcome(IdempotencyDecision.Proceed, null, new IdempotencyClaim(userId, key, now));
             }
 
-            var lost = existing.CompletedAt is null && existing.CreatedAt + _options.InFlightTimeout <= now;
+            // A record whose effect is committed is never lost: running again would do it twice.
+            var lost = existing.CompletedAt is null && existing.CommittedResourceId is null && existing.CreatedAt + _options.InFlightTimeout <= now;
             if ((existing.ExpiresAt <= now || lost) && attempt == 0)
             {
-                await _store.DeleteAsync(userId, key, cancellationToken);
+                // A lost claim is freed only as it was read: had its request sealed it meanwhile, it stays.
+                await (lost && existing.ExpiresAt > now
+                    ? _store.AbandonAsync(new IdempotencyClaim(userId, key, existing.CreatedAt), cancellationToken)
+                    : _store.DeleteAsync(userId, key, cancellationToken));
                 continue;
             }
 
@@ -81,7 +93,9 @@ public sealed class IdempotencyService
                 return new IdempotencyOutcome(IdempotencyDecision.Mismatch, existing);
             }
 
-            return new IdempotencyOutcome(existing.CompletedAt is null ? IdempotencyDecision.InFlight : IdempotencyDecision.Replay, existing);
+            return existing.CommittedResourceId is not null
+                ? new IdempotencyOutcome(IdempotencyDecision.Committed, existing, new IdempotencyClaim(userId, key, existing.CreatedAt))
+                : new IdempotencyOutcome(existing.CompletedAt is null ? IdempotencyDecision.InFlight : IdempotencyDecision.Replay, existing);
         }
     }
 
@@ -89,9 +103,12 @@ public sealed class IdempotencyService
     public Task CompleteAsync(string userId, string key, int statusCode, byte[] body, string? contentType, string? location, CancellationToken cancellationToken) =>
         _store.CompleteAsync(userId, key, statusCode, body, contentType, location, _time.GetUtcNow(), cancellationToken);
 
-    /// <summary>Frees the key of a request that failed (server error, exception, answer too large to keep): a retry runs again.</summary>
-    public Task AbandonAsync(string userId, string key, CancellationToken cancellationToken) =>
-        _store.DeleteAsync(userId, key, cancellationToken);
+    /// <summary>
+    /// Frees the key of a request that failed (server error, exception, answer too large to keep): a retry runs again.
+    /// A claim whose effect was committed is kept (a retry answers for the effect), and so is a later claim of the key.
+    /// </summary>
+    public Task AbandonAsync(IdempotencyClaim claim, CancellationToken cancellationToken) =>
+        _store.AbandonAsync(claim, cancellationToken);
 
     /// <summary>Deletes expired records; returns how many.</summary>
     public Task<int> PurgeExpiredAsync(CancellationToken cancellationToken) =>

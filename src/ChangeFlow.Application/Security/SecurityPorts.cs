@@ -183,9 +183,35 @@ public sealed record IdempotencyRecord
     /// <summary>The stored <c>Content-Type</c>.</summary>
     public string? ContentType { get; init; }
 
-    /// <summary>The stored <c>Location</c> header.</summary>
+    /// <summary>
+    /// The stored <c>Location</c> header; while the request is in flight, the id of the resource its effect created
+    /// once that effect is committed (<see cref="IdempotencySealWrite"/>).
+    /// </summary>
     public string? Location { get; init; }
+
+    /// <summary>
+    /// The resource a request's committed effect created while its answer is not kept yet (the process died between the
+    /// two): a retry answers for it instead of running again.
+    /// </summary>
+    public string? CommittedResourceId => CompletedAt is null ? Location : null;
 }
+
+/// <summary>
+/// The hold a running request has on its <c>Idempotency-Key</c>: the key's record as this request created it, told
+/// apart from a later claim of the same key (after this one was given up for lost) by <see cref="ClaimedAt"/>.
+/// </summary>
+/// <param name="UserId">The caller.</param>
+/// <param name="Key">The key.</param>
+/// <param name="ClaimedAt">The record's creation instant, whole microseconds (what every database stores exactly).</param>
+public sealed record IdempotencyClaim(string UserId, string Key, DateTimeOffset ClaimedAt);
+
+/// <summary>
+/// Seals a claim in the transaction that commits the request's effect: the key's record then names the created
+/// resource (<paramref name="ResourceId"/>, e.g. the change number), so the key and its effect are committed together
+/// or not at all. A claim that is no longer held (given up for lost, the key claimed afresh) fails that commit with
+/// <see cref="Workflows.ConcurrencyConflictException"/>: the effect is never committed twice.
+/// </summary>
+public sealed record IdempotencySealWrite(IdempotencyClaim Claim, string ResourceId) : Workflows.IRunWrite;
 
 /// <summary>Idempotency records as stored.</summary>
 public interface IIdempotencyStore
@@ -201,6 +227,9 @@ public interface IIdempotencyStore
 
     /// <summary>Deletes a record (its request failed, so a retry may run again).</summary>
     Task DeleteAsync(string userId, string key, CancellationToken cancellationToken);
+
+    /// <summary>Deletes the record of <paramref name="claim"/> unless its effect was committed (sealed) or it is another claim's.</summary>
+    Task AbandonAsync(IdempotencyClaim claim, CancellationToken cancellationToken);
 
     /// <summary>Deletes the records that expired before <paramref name="now"/>; returns how many.</summary>
     Task<int> PurgeExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken);

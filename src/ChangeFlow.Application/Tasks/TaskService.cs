@@ -26,6 +26,13 @@ public sealed class TaskService
     private readonly TimeProvider _time;
     private readonly IReadOnlyList<ITaskReassignmentListener> _listeners;
 
+    /// <summary>
+    /// How often a completion looks again for its task's bookmark while the task stays open: each look that loses
+    /// means another vote of the group committed first (and replaced the bookmark), so a group of n tasks needs at
+    /// most n looks; the bound only keeps a broken workflow from spinning a request.
+    /// </summary>
+    private const int MaxCompletionAttempts = 200;
+
     /// <summary>Creates the service; <paramref name="listeners"/> hear of every reassignment.</summary>
     public TaskService(IHumanTaskStore tasks, IUserDirectory users, TaskDeciders deciders, WorkflowRuntime runtime, ITimelineStore timeline, TimeProvider time, IEnumerable<ITaskReassignmentListener>? listeners = null)
     {
@@ -84,9 +91,7 @@ public sealed class TaskService
 
         if (task.Status != HumanTaskStatus.Open)
         {
-            return task.Status == HumanTaskStatus.Completed && task.CompletedBy == userId && task.Outcome == outcome && (task.Comment ?? string.Empty) == (comment ?? string.Empty)
-                ? CommandResult.Ok(task)
-                : CommandResult.Conflict<HumanTask>("status", $"Task {task.Id} is {task.Status}{(task.Outcome is null ? string.Empty : $" ({task.Outcome})")}; only an open task is completed.");
+            return Closed(task, outcome, comment, userId);
         }
 
         if (string.IsNullOrWhiteSpace(outcome) || !task.Outcomes.Contains(outcome, StringComparer.Ordinal))
@@ -99,16 +104,49 @@ public sealed class TaskService
             return CommandResult.Invalid<HumanTask>("comment", ErrorCodes.Required, $"{outcome} needs a comment saying why.");
         }
 
-        await _runtime.DeliverAsync(
-            new StimulusRequest(
-                ChangeStimuli.HumanTask,
-                ChangeStimuli.TaskPayload(task.GroupId),
-                ChangeStimuli.TaskInput(task.Id, outcome, string.IsNullOrWhiteSpace(comment) ? null : comment, userId, data, via),
-                InstanceId: task.InstanceId,
-                Actor: userId),
-            cancellationToken);
-        return CommandResult.Ok((await _tasks.FindAsync(task.Id, cancellationToken))!);
+        var stimulus = new StimulusRequest(
+            ChangeStimuli.HumanTask,
+            ChangeStimuli.TaskPayload(task.GroupId),
+            ChangeStimuli.TaskInput(task.Id, outcome, string.IsNullOrWhiteSpace(comment) ? null : comment, userId, data, via, expectOpen: true),
+            InstanceId: task.InstanceId,
+            Actor: userId);
+        for (var attempt = 1; ; attempt++)
+        {
+            // The task is created in the same commit as the bookmark that waits for it, so an open task always has
+            // one: matching nothing means a concurrent completion consumed it (and opened the next one for the
+            // remaining votes, or decided). The stimulus never goes to the inbox, where it would be retried and
+            // dead-lettered; the outcome is decided here, and only a committed run answers 200.
+            var result = await _runtime.ResumeWaitingAsync(stimulus, cancellationToken);
+            var current = await _tasks.FindAsync(task.Id, cancellationToken) ?? task;
+            if (result.Succeeded)
+            {
+                return CommandResult.Ok(current);
+            }
+
+            if (current.Status != HumanTaskStatus.Open)
+            {
+                return Closed(current, outcome, comment, userId);
+            }
+
+            // Refused: the activity said why (e.g. this task's vote is in already). Nothing matched: the workflow no
+            // longer waits for this group. Otherwise a concurrent vote took the bookmark first: look again.
+            if (result.Outcome is RuntimeOutcome.Refused or RuntimeOutcome.NotFound || attempt >= MaxCompletionAttempts)
+            {
+                return CommandResult.Conflict<HumanTask>("status", result.Outcome == RuntimeOutcome.Refused
+                    ? $"Task {task.Id} was not completed: {result.Message}"
+                    : $"Task {task.Id} is open but its workflow is not waiting for it ({result.Message}).");
+            }
+        }
     }
+
+    /// <summary>
+    /// The answer for a task that is no longer open: the same completion again (a double click) gets the task, as the
+    /// first did; any other is a conflict that says what the task became, so no request is told it decided when it did not.
+    /// </summary>
+    private static CommandResult<HumanTask> Closed(HumanTask task, string? outcome, string? comment, string userId) =>
+        task.Status == HumanTaskStatus.Completed && task.CompletedBy == userId && task.Outcome == outcome && task.Comment == (string.IsNullOrWhiteSpace(comment) ? null : comment)
+            ? CommandResult.Ok(task)
+            : CommandResult.Conflict<HumanTask>("status", $"Task {task.Id} is {task.Status}{(task.Outcome is null ? string.Empty : $" ({task.Outcome})")}; only an open task is completed.");
 
     /// <summary>
     /// Gives an open task to someone else: change managers, admins and the current assignee may; only to someone the

@@ -32,6 +32,22 @@ public sealed class RunSession
     /// <summary>Records read during the run, by key (e.g. <c>change:RFC-2026-014</c>).</summary>
     public Dictionary<string, object> Items { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Why an activity refused the stimulus that resumed it, or null. A refused run is thrown away whole: nothing it
+    /// collected is committed, and the caller is told <see cref="RuntimeOutcome.Refused"/> with this reason.
+    /// </summary>
+    public string? Refusal { get; private set; }
+
+    /// <summary>
+    /// Refuses the stimulus that resumed the run (e.g. a task completion that expected an open task which another
+    /// completion closed first): a result for the caller to answer, not a fault of the instance.
+    /// </summary>
+    public void Refuse(string reason)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(reason);
+        Refusal ??= reason;
+    }
+
     /// <summary>Adds a write to commit with the run.</summary>
     public void Add(IRunWrite write)
     {

@@ -20,6 +20,8 @@ public enum RuntimeOutcome
     NotFound,
     Rejected,
     Conflict,
+    /// <summary>An activity refused the stimulus (<see cref="RunSession.Refuse"/>); nothing was committed.</summary>
+    Refused,
 }
 
 /// <summary>The result of delivering a stimulus.</summary>
@@ -100,8 +102,17 @@ public sealed partial class WorkflowRuntime
     }
 
     /// <summary>Starts an instance of the published version of <paramref name="definitionId"/>.</summary>
-    public async Task<RuntimeResult> StartAsync(string definitionId, StartRequest request, CancellationToken cancellationToken, string? actor = null)
+    public Task<RuntimeResult> StartAsync(string definitionId, StartRequest request, CancellationToken cancellationToken, string? actor = null) =>
+        StartAsync(definitionId, request, [], cancellationToken, actor);
+
+    /// <summary>
+    /// Starts an instance as <see cref="StartAsync(string, StartRequest, CancellationToken, string?)"/> does, committing
+    /// <paramref name="alsoCommit"/> in the same transaction as the new instance (e.g. the seal of the request's
+    /// <c>Idempotency-Key</c>, so the key and the instance exist together or not at all).
+    /// </summary>
+    public async Task<RuntimeResult> StartAsync(string definitionId, StartRequest request, IReadOnlyList<IRunWrite> alsoCommit, CancellationToken cancellationToken, string? actor = null)
     {
+        ArgumentNullException.ThrowIfNull(alsoCommit);
         var definition = await _definitions.GetPublishedAsync(definitionId, cancellationToken);
         if (definition is null)
         {
@@ -113,6 +124,11 @@ public sealed partial class WorkflowRuntime
         if (!result.Accepted)
         {
             return new RuntimeResult(RuntimeOutcome.Rejected, null, result.Rejection);
+        }
+
+        foreach (var write in alsoCommit)
+        {
+            effects.Session.Add(write);
         }
 
         var stimuli = await CommitAsync(result.State, null, effects, cancellationToken);
@@ -248,6 +264,43 @@ public sealed partial class WorkflowRuntime
         };
     }
 
+    /// <summary>
+    /// Delivers a stimulus to a bookmark that is already committed, and never to the inbox: for a caller whose own
+    /// records say the bookmark was committed (a human task is created in the same transaction as the bookmark that
+    /// waits for it), a stimulus that matches nothing lost a race, and the caller answers that itself instead of
+    /// leaving a stimulus to be retried and dead-lettered. The first run that commits ends the delivery.
+    /// </summary>
+    /// <returns>
+    /// <see cref="RuntimeOutcome.Ok"/> when a run committed with this stimulus; <see cref="RuntimeOutcome.Refused"/> when
+    /// the resumed activity refused it; <see cref="RuntimeOutcome.Conflict"/> when every match was consumed by another run
+    /// between the look-up and this one (look again); <see cref="RuntimeOutcome.NotFound"/> when nothing matched.
+    /// </returns>
+    public async Task<RuntimeResult> ResumeWaitingAsync(StimulusRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var hash = BookmarkHasher.Compute(request.Name, request.Payload);
+        RuntimeResult? lost = null;
+        foreach (var match in await _instances.FindBookmarksAsync(hash, request.InstanceId, request.CorrelationId, cancellationToken))
+        {
+            var result = await RunAsync(
+                match.InstanceId,
+                (runner, definition, state, ct) => runner.ResumeAsync(definition, state, match.BookmarkId, request.Input, ct),
+                request.Actor,
+                cancellationToken);
+            if (result.Succeeded)
+            {
+                return result;
+            }
+
+            // Refused says why; any other miss is a bookmark consumed between the look-up and the run.
+            lost = result.Outcome == RuntimeOutcome.Refused || lost is null ? result : lost;
+        }
+
+        return lost is null
+            ? new RuntimeResult(RuntimeOutcome.NotFound, null, $"No open bookmark '{request.Name}' matched.")
+            : lost.Outcome == RuntimeOutcome.Refused ? lost : new RuntimeResult(RuntimeOutcome.Conflict, lost.Instance, lost.Message);
+    }
+
     /// <summary>Matches a pending stimulus against the bookmark table (hash index) and resumes every match.</summary>
     public async Task<StimulusResult> ProcessStimulusAsync(string stimulusId, CancellationToken cancellationToken)
     {
@@ -376,6 +429,11 @@ public sealed partial class WorkflowRuntime
             if (!result.Accepted)
             {
                 return new RuntimeResult(RuntimeOutcome.Rejected, await _instances.GetSummaryAsync(instanceId, cancellationToken), result.Rejection);
+            }
+
+            if (effects.Session.Refusal is { } refusal)
+            {
+                return new RuntimeResult(RuntimeOutcome.Refused, InstanceSummary.FromState(snapshot.State), refusal);
             }
 
             IReadOnlyList<StimulusRecord> stimuli;

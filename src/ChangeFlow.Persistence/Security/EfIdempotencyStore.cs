@@ -1,4 +1,6 @@
 using ChangeFlow.Application.Security;
+using ChangeFlow.Application.Workflows;
+using ChangeFlow.Persistence.Stores;
 using Microsoft.EntityFrameworkCore;
 
 namespace ChangeFlow.Persistence.Security;
@@ -72,6 +74,33 @@ public sealed class EfIdempotencyStore : IIdempotencyStore
         await db.Set<IdempotencyRecordEntity>().Where(r => r.UserId == userId && r.Key == key).ExecuteDeleteAsync(cancellationToken);
     }
 
+    public async Task AbandonAsync(IdempotencyClaim claim, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(claim);
+        var claimedAt = Instants.ToUtc(claim.ClaimedAt);
+        await using var db = await _factory.CreateDbContextAsync(cancellationToken);
+        await db.Set<IdempotencyRecordEntity>()
+            .Where(r => r.UserId == claim.UserId && r.Key == claim.Key && r.CreatedAt == claimedAt && r.CompletedAt == null && r.Location == null)
+            .ExecuteDeleteAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Applies <paramref name="seal"/> on <paramref name="db"/>'s connection, inside the transaction that commits the
+    /// effect: the claim's record names the created resource. Throws when the claim is no longer held, so that
+    /// transaction rolls back.
+    /// </summary>
+    internal static async Task SealAsync(ChangeFlowDbContext db, IdempotencySealWrite seal, CancellationToken cancellationToken)
+    {
+        var claimedAt = Instants.ToUtc(seal.Claim.ClaimedAt);
+        var sealedRows = await db.Set<IdempotencyRecordEntity>()
+            .Where(r => r.UserId == seal.Claim.UserId && r.Key == seal.Claim.Key && r.CreatedAt == claimedAt && r.CompletedAt == null && r.Location == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(r => r.Location, seal.ResourceId), cancellationToken);
+        if (sealedRows == 0)
+        {
+            throw new ConcurrencyConflictException($"The request no longer holds Idempotency-Key '{seal.Claim.Key}'; its effect is not committed.");
+        }
+    }
+
     public async Task<int> PurgeExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
         var threshold = Instants.ToUtc(now);
@@ -101,4 +130,12 @@ public sealed class EfIdempotencyStore : IIdempotencyStore
                 Location = e.Location,
             };
     }
+}
+
+/// <summary>Seals an idempotency claim with the run that commits its effect (a workflow instance's start).</summary>
+public sealed class IdempotencySealWriteHandler : RunWriteHandler<IdempotencySealWrite>
+{
+    /// <inheritdoc />
+    protected override async ValueTask ApplyAsync(ChangeFlowDbContext db, IdempotencySealWrite write, CancellationToken cancellationToken) =>
+        await EfIdempotencyStore.SealAsync(db, write, cancellationToken);
 }

@@ -1,5 +1,6 @@
 using ChangeFlow.Application.Changes;
 using ChangeFlow.Application.Common;
+using ChangeFlow.Application.Security;
 using ChangeFlow.Application.Workflows;
 using ChangeFlow.Domain.Changes;
 using Microsoft.EntityFrameworkCore;
@@ -32,7 +33,10 @@ public sealed class EfChangeStore : IChangeStore
     }
 
     /// <inheritdoc />
-    public async Task AddAsync(ChangeRecord record, CancellationToken cancellationToken)
+    public Task AddAsync(ChangeRecord record, CancellationToken cancellationToken) => AddAsync(record, null, cancellationToken);
+
+    /// <inheritdoc />
+    public async Task AddAsync(ChangeRecord record, IdempotencySealWrite? seal, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(record);
         var entity = ChangeRows.ToEntity(record);
@@ -46,7 +50,18 @@ public sealed class EfChangeStore : IChangeStore
         db.Add(entity);
         try
         {
+            // The change and the seal of the request's Idempotency-Key commit together or not at all.
+            await using var transaction = seal is null ? null : await db.Database.BeginTransactionAsync(cancellationToken);
+            if (seal is not null)
+            {
+                await Security.EfIdempotencyStore.SealAsync(db, seal, cancellationToken);
+            }
+
             await db.SaveChangesAsync(cancellationToken);
+            if (transaction is not null)
+            {
+                await transaction.CommitAsync(cancellationToken);
+            }
         }
         catch (DbUpdateException ex) when (!StorageFailure.IsUnavailable(ex))
         {

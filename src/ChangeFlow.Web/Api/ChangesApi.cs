@@ -83,6 +83,14 @@ public static class ChangesApi
             return ApiResults.Invalid(body.Errors);
         }
 
+        if (request.HttpContext.CommittedResourceId() is { } committed)
+        {
+            // A retry of a creation committed under this Idempotency-Key whose answer was lost (the process died):
+            // answer for that change, and finish the submission it asked for, instead of creating it again.
+            var resumed = InDossier(await changes.ResumeCreatedAsync(committed, submit, user.UserId!, user.Roles, ct));
+            return resumed.IsOk ? Created(resumed.Value!) : CreatedButRefused(resumed, committed);
+        }
+
         // The submission instant is the server's to record: a dossier that leaves it out gets the server's clock
         // (submitting sets it again), one that gives it keeps it.
         var submittedAt = dossierNode is JsonObject fields && fields["submittedAt"] is null ? time.GetUtcNow() : (DateTimeOffset?)null;
@@ -92,7 +100,7 @@ public static class ChangesApi
             return ApiResults.Invalid(parsed.Errors);
         }
 
-        var created = InDossier(await changes.CreateAsync(parsed.Value, templateId, user.UserId!, user.Roles, ct));
+        var created = InDossier(await changes.CreateAsync(parsed.Value, templateId, user.UserId!, user.Roles, request.HttpContext.IdempotencyClaim(), ct));
         if (!created.IsOk || !submit)
         {
             return ApiResults.From(created, record => (IResult)Created(record));
@@ -101,13 +109,11 @@ public static class ChangesApi
         var submitted = InDossier(await changes.SubmitAsync(created.Value!.Number, ChangeState.New, user.UserId!, user.Roles, ct));
 
         // The change exists (and keeps its number) even when submission refused it: the answer says both.
-        return submitted.IsOk
-            ? Created(submitted.Value!)
-            : new ApiResults.WithHeaders(
-                ApiResults.From(submitted, _ => Results.Empty),
-                ("Location", $"/api/changes/{created.Value!.Number}"),
-                ("X-Change-Number", created.Value.Number));
+        return submitted.IsOk ? Created(submitted.Value!) : CreatedButRefused(submitted, created.Value!.Number);
     }
+
+    private static ApiResults.WithHeaders CreatedButRefused(CommandResult<ChangeRecord> refused, string number) =>
+        new(ApiResults.From(refused, _ => Results.Empty), ("Location", $"/api/changes/{number}"), ("X-Change-Number", number));
 
     /// <summary>
     /// The change service names dossier fields from the dossier's root (<c>impact.configurationItemIds[0]</c>); in

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using ChangeFlow.Application.Security;
 using ChangeFlow.Application.Workflows;
 using ChangeFlow.Engine.Activities;
 using ChangeFlow.Engine.Execution;
@@ -67,17 +68,39 @@ public static class WorkflowDefinitionsApi
             return change.Version is null ? InvalidDefinition(change.Problems) : TypedResults.Ok(Summary(change.Version));
         }).RequireAuthorization(Policies.ChangeManagement).WithSummary("Publishes a version (the latest when no version is given); new instances start on it, running ones stay on theirs.");
 
-        group.MapPost("/{definitionId}/instances", async Task<Results<Created<InstanceSummary>, NotFound<ProblemDetailsBody>, BadRequest<ProblemDetailsBody>>> (string definitionId, StartInstanceBody? body, WorkflowRuntime runtime, CancellationToken ct) =>
+        group.MapPost("/{definitionId}/instances", async Task<Results<Created<InstanceSummary>, NotFound<ProblemDetailsBody>, BadRequest<ProblemDetailsBody>, Conflict<ProblemDetailsBody>>> (string definitionId, StartInstanceBody? body, WorkflowRuntime runtime, TimeProvider time, HttpContext http, CancellationToken ct) =>
         {
+            // A retry of a start whose instance was committed but whose answer was lost answers for that instance.
+            if (http.CommittedResourceId() is { } committed && await runtime.GetAsync(committed, ct) is { } existing)
+            {
+                return TypedResults.Created($"/api/workflow-instances/{existing.Id}", existing);
+            }
+
             var input = body?.Input?.ToDictionary(p => p.Key, p => p.Value?.DeepClone());
-            var result = await runtime.StartAsync(definitionId, new StartRequest { CorrelationId = body?.CorrelationId, Input = input }, ct);
+            var claim = http.IdempotencyClaim();
+            var instanceId = claim is null ? null : Guid.CreateVersion7(time.GetUtcNow()).ToString("N");
+            var request = new StartRequest { InstanceId = instanceId, CorrelationId = body?.CorrelationId, Input = input };
+            RuntimeResult result;
+            try
+            {
+                // With an Idempotency-Key the instance and the key's seal commit together.
+                result = claim is null
+                    ? await runtime.StartAsync(definitionId, request, ct)
+                    : await runtime.StartAsync(definitionId, request, [new IdempotencySealWrite(claim, instanceId!)], ct);
+            }
+            catch (ConcurrencyConflictException ex) when (claim is not null)
+            {
+                return TypedResults.Conflict(new ProblemDetailsBody("Conflict", ex.Message, StatusCodes.Status409Conflict));
+            }
+
             return result.Outcome switch
             {
                 RuntimeOutcome.Ok => TypedResults.Created($"/api/workflow-instances/{result.Instance!.Id}", result.Instance),
                 RuntimeOutcome.NotFound => NotFoundProblem(result.Message!),
                 _ => TypedResults.BadRequest(new ProblemDetailsBody("Input rejected", result.Message, StatusCodes.Status400BadRequest)),
             };
-        }).RequireAuthorization(Policies.ChangeManagement).WithSummary("Starts an instance of the published version.");
+        }).RequireAuthorization(Policies.ChangeManagement).WithIdempotency()
+            .WithSummary("Starts an instance of the published version. With an Idempotency-Key a retry gets the first answer and never a second instance, across a crash too.");
 
         return app;
     }

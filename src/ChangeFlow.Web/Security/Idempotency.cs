@@ -25,6 +25,8 @@ public static class IdempotencyEndpoints
     /// gets that answer with <c>Idempotent-Replayed: true</c>; the same key on a different request (method, path,
     /// query or body) is 422; while the first is still running, 409. Server errors are not kept, so they can be
     /// retried. Without the header the endpoint behaves as usual. Only for endpoints that need a signed-in user.
+    /// An endpoint that creates something seals the key with its effect (see <see cref="IdempotencyContext"/>), so a
+    /// retry after a crash between that commit and the answer being kept answers for what was created.
     /// </summary>
     /// <remarks>
     /// Do not use it on endpoints whose answer is a secret shown once (issuing an API token): a replay would show
@@ -36,6 +38,35 @@ public static class IdempotencyEndpoints
         ArgumentNullException.ThrowIfNull(builder);
         builder.WithMetadata(IdempotentEndpointMetadata.Instance);
         return builder;
+    }
+}
+
+/// <summary>
+/// What an endpoint that creates something needs to make its <c>Idempotency-Key</c> exactly-once across a crash: the
+/// request's claim on the key, to seal with the effect in the transaction that commits it
+/// (<see cref="IdempotencySealWrite"/>), and, on a retry whose first request committed its effect but died before its
+/// answer was kept, the id of what it created, to answer for instead of creating it again.
+/// </summary>
+public static class IdempotencyContext
+{
+    private static readonly object ClaimItem = new();
+    private static readonly object CommittedItem = new();
+
+    /// <summary>The request's claim on its key, or null without a key (or on an endpoint without idempotency).</summary>
+    public static IdempotencyClaim? IdempotencyClaim(this HttpContext context) =>
+        context?.Items.TryGetValue(ClaimItem, out var claim) == true ? claim as IdempotencyClaim : null;
+
+    /// <summary>The resource an earlier request with this key created and committed, when its answer was never kept.</summary>
+    public static string? CommittedResourceId(this HttpContext context) =>
+        context?.Items.TryGetValue(CommittedItem, out var id) == true ? id as string : null;
+
+    internal static void Set(HttpContext context, IdempotencyClaim claim, string? committedResourceId)
+    {
+        context.Items[ClaimItem] = claim;
+        if (committedResourceId is not null)
+        {
+            context.Items[CommittedItem] = committedResourceId;
+        }
     }
 }
 
@@ -95,11 +126,14 @@ internal sealed class IdempotencyMiddleware
                 return;
         }
 
-        await RunAndKeepAsync(context, idempotency, userId, key!);
+        // Proceed, or Committed: the endpoint answers for what the first request created, and that answer is kept.
+        IdempotencyContext.Set(context, outcome.Claim!, outcome.Stored?.CommittedResourceId);
+        await RunAndKeepAsync(context, idempotency, outcome.Claim!);
     }
 
-    private async Task RunAndKeepAsync(HttpContext context, IdempotencyService idempotency, string userId, string key)
+    private async Task RunAndKeepAsync(HttpContext context, IdempotencyService idempotency, IdempotencyClaim claim)
     {
+        var (userId, key) = (claim.UserId, claim.Key);
         var original = context.Response.Body;
         await using var buffer = new MemoryStream();
         context.Response.Body = buffer;
@@ -110,7 +144,7 @@ internal sealed class IdempotencyMiddleware
         catch
         {
             context.Response.Body = original;
-            await idempotency.AbandonAsync(userId, key, CancellationToken.None);
+            await idempotency.AbandonAsync(claim, CancellationToken.None);
             throw;
         }
 
@@ -119,7 +153,7 @@ internal sealed class IdempotencyMiddleware
         var body = buffer.ToArray();
         if (status >= 500 || body.Length > idempotency.Options.MaxStoredResponseBytes)
         {
-            await idempotency.AbandonAsync(userId, key, CancellationToken.None);
+            await idempotency.AbandonAsync(claim, CancellationToken.None);
         }
         else
         {

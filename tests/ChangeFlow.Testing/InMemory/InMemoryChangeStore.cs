@@ -33,6 +33,10 @@ public sealed class InMemoryChangeStore : IChangeStore
         }
     }
 
+    /// <summary>Adds the record; there are no idempotency records in memory, so <paramref name="seal"/> has nothing to seal.</summary>
+    public Task AddAsync(ChangeRecord record, Application.Security.IdempotencySealWrite? seal, CancellationToken cancellationToken) =>
+        AddAsync(record, cancellationToken);
+
     public Task AddAsync(ChangeRecord record, CancellationToken cancellationToken)
     {
         lock (_gate)

@@ -212,6 +212,14 @@ public abstract class HumanTaskActivity : ChangeActivity
             : commentRequired.Contains(outcome, StringComparer.Ordinal) && string.IsNullOrWhiteSpace(comment) ? $"{outcome} needs a comment"
             : Strings(state["excluded"]).Contains(by, StringComparer.Ordinal) ? $"{by} created or requested {record.Number} and may not decide on it"
             : null;
+        if (refusal is not null && Text(input, ChangeStimuli.ExpectedStatus) == ChangeStimuli.TaskExpectsOpen)
+        {
+            // The completion expected an open task (the task inbox, an e-mail link): it lost to another one, or is
+            // not valid here; nothing is written and the caller answers 409 with the reason.
+            session.Refuse($"Completion refused: {refusal}.");
+            return;
+        }
+
         if (refusal is not null)
         {
             AddTimeline(context, record.Number, "task.ignored", $"Completion ignored: {refusal}.", actor: by);
