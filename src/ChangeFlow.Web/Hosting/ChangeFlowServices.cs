@@ -34,6 +34,7 @@ public static class ChangeFlowServices
         services.AddOptions<JobServerOptions>().Bind(configuration.GetSection(JobServerOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<RuntimeOptions>().Bind(configuration.GetSection(RuntimeOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<TimerOptions>().Bind(configuration.GetSection(TimerOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<WorkflowLoaderOptions>().Bind(configuration.GetSection(WorkflowDefinitionLimits.Section)).ValidateDataAnnotations().ValidateOnStart();
 
         var options = configuration.GetSection(ChangeFlowOptions.Section).Get<ChangeFlowOptions>() ?? new ChangeFlowOptions();
         var database = configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
@@ -112,7 +113,7 @@ public static class ChangeFlowServices
             sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new ServiceMetrics(sp.GetRequiredService<IIncidentStore>(), sp.GetRequiredService<IChangeStore>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<Application.Demo.DemoSeeder>();
-        services.AddSingleton(sp => new WorkflowLoader(sp.GetRequiredService<ActivityRegistry>()));
+        services.AddSingleton(sp => new WorkflowLoader(sp.GetRequiredService<ActivityRegistry>(), sp.GetRequiredService<IOptions<WorkflowLoaderOptions>>().Value));
         services.AddSingleton<IWorkflowDefinitionStore, EfWorkflowDefinitionStore>();
         services.AddSingleton<IWorkflowInstanceStore, EfWorkflowInstanceStore>();
         services.AddSingleton<IStimulusStore, EfStimulusStore>();
