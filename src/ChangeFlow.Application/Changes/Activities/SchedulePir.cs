@@ -35,7 +35,7 @@ public sealed class SchedulePir : ChangeActivity
     public static readonly InputDescriptor Mandatory = new("mandatory", "Mandatory", DataType.Boolean, "Hold the review whatever the outcome (emergency changes, rollbacks).", DefaultValue: JsonValue.Create(false));
 
     /// <summary>How long it lasts.</summary>
-    public static readonly InputDescriptor Duration = new("duration", "Duration", DataType.TimeSpan, "How long the review lasts when the dossier does not say.", DefaultValue: JsonValue.Create("00:30:00"));
+    public static readonly InputDescriptor Duration = new("duration", "Duration", DataType.TimeSpan, "How long the review lasts when the dossier does not say.", DefaultValue: JsonValue.Create("PT30M"));
 
     /// <summary>When it was scheduled.</summary>
     public static readonly OutputDescriptor ScheduledAt = new("scheduledAt", DataType.DateTime, "When the review starts.");
