@@ -260,13 +260,16 @@ public sealed class ChangeRequestValidator
             return;
         }
 
-        DateTimeOffset? previous = null;
+        // Messages name steps by id (their own, or step-N counted from 1), as people and the step commands know them;
+        // only the field paths index from 0.
+        (DateTimeOffset At, string Id)? previous = null;
         var ids = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < steps.Count; i++)
         {
             var path = ErrorList.Index("implementationPlan.steps", i);
             var step = steps[i];
-            ValidateStepId(errors, ErrorList.Member(path, "id"), step.Id ?? ImplementationPlan.DefaultId(i), ids);
+            var id = step.Id ?? ImplementationPlan.DefaultId(i);
+            ValidateStepId(errors, ErrorList.Member(path, "id"), id, ids);
             errors.RequireText(ErrorList.Member(path, "description"), step.Description, "What the step does");
             errors.RequireText(ErrorList.Member(path, "responsible"), step.Responsible, "Who is responsible");
             var plannedAt = ErrorList.Member(path, "plannedAt");
@@ -276,9 +279,9 @@ public sealed class ChangeRequestValidator
                 continue;
             }
 
-            if (previous is { } before && step.PlannedAt < before)
+            if (previous is { } before && step.PlannedAt < before.At)
             {
-                errors.Add(plannedAt, ErrorCodes.OutOfOrder, $"Step {i} is planned before step {i - 1}; list steps in the order they are done.");
+                errors.Add(plannedAt, ErrorCodes.OutOfOrder, $"Step '{id}' is planned before step '{before.Id}', which comes before it; list steps in the order they are done.");
             }
             else if (window is not null && step.PlannedAt >= window.End)
             {
@@ -289,7 +292,7 @@ public sealed class ChangeRequestValidator
                 errors.Add(plannedAt, ErrorCodes.OutOfRange, "The step is planned at or after the hard rollback decision point, by which the change must be complete.");
             }
 
-            previous = step.PlannedAt;
+            previous = (step.PlannedAt, id);
         }
     }
 

@@ -25,13 +25,25 @@ public sealed class WorkflowLoader
     private static readonly JsonDocumentOptions DocumentOptions = new() { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip, MaxDepth = 128, AllowDuplicateProperties = false };
 
     private readonly ActivityRegistry _registry;
+    private readonly WorkflowLoaderOptions _limits;
     private readonly ConcurrentDictionary<string, WorkflowLoadResult> _cache = new(StringComparer.Ordinal);
 
-    /// <summary>Creates a loader for the activity types in <paramref name="registry"/>.</summary>
+    /// <summary>Creates a loader for the activity types in <paramref name="registry"/>, with the default limits.</summary>
     public WorkflowLoader(ActivityRegistry registry)
+        : this(registry, new WorkflowLoaderOptions())
     {
-        _registry = registry;
     }
+
+    /// <summary>Creates a loader for the activity types in <paramref name="registry"/> that refuses definitions over <paramref name="limits"/>.</summary>
+    public WorkflowLoader(ActivityRegistry registry, WorkflowLoaderOptions limits)
+    {
+        ArgumentNullException.ThrowIfNull(limits);
+        _registry = registry;
+        _limits = limits;
+    }
+
+    /// <summary>The limits this loader enforces.</summary>
+    public WorkflowLoaderOptions Limits => _limits;
 
     /// <summary>The activity types this loader knows.</summary>
     public ActivityRegistry Registry => _registry;
@@ -40,7 +52,13 @@ public sealed class WorkflowLoader
     public WorkflowLoadResult Load(string json)
     {
         ArgumentNullException.ThrowIfNull(json);
-        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(json)));
+        var bytes = Encoding.UTF8.GetBytes(json);
+        if (bytes.Length > _limits.MaxDefinitionBytes)
+        {
+            return new WorkflowLoadResult(null, [new WorkflowProblem(ProblemSeverity.Error, "$", TooLargeMessage(bytes.Length, _limits.MaxDefinitionBytes))], exceedsLimits: true);
+        }
+
+        var hash = Convert.ToHexStringLower(SHA256.HashData(bytes));
         if (_cache.TryGetValue(hash, out var cached))
         {
             return cached;
@@ -55,6 +73,10 @@ public sealed class WorkflowLoader
         _cache[hash] = result;
         return result;
     }
+
+    /// <summary>The problem text for a definition of <paramref name="size"/> bytes over a limit of <paramref name="limit"/> bytes.</summary>
+    public static string TooLargeMessage(long size, long limit) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"The definition is {size:N0} bytes; at most {limit:N0} bytes are allowed (ChangeFlow:WorkflowDefinitions:MaxDefinitionBytes).");
 
     /// <summary>Loads a definition file.</summary>
     public async Task<WorkflowLoadResult> LoadFileAsync(string path, CancellationToken cancellationToken = default) =>
@@ -95,6 +117,8 @@ public sealed class WorkflowLoader
         private readonly WorkflowLoader _loader;
         private readonly string _hash;
         private readonly List<WorkflowProblem> _problems = [];
+        private int _errorCount;
+        private bool _exceedsLimits;
         private readonly Dictionary<string, VariableDefinition> _variablesById = new(StringComparer.Ordinal);
         private readonly Dictionary<string, VariableDefinition> _variablesByName = new(StringComparer.Ordinal);
 
@@ -104,7 +128,11 @@ public sealed class WorkflowLoader
             _hash = hash;
         }
 
-        public void Error(string path, string message) => _problems.Add(new WorkflowProblem(ProblemSeverity.Error, path, message));
+        public void Error(string path, string message)
+        {
+            _problems.Add(new WorkflowProblem(ProblemSeverity.Error, path, message));
+            _errorCount++;
+        }
 
         public void Warning(string path, string message) => _problems.Add(new WorkflowProblem(ProblemSeverity.Warning, path, message));
 
@@ -136,8 +164,7 @@ public sealed class WorkflowLoader
 
         private WorkflowLoadResult Finish(WorkflowDefinition? definition)
         {
-            var hasError = _problems.Any(p => p.Severity == ProblemSeverity.Error);
-            return new WorkflowLoadResult(hasError ? null : definition, _problems.ToArray());
+            return new WorkflowLoadResult(_errorCount > 0 ? null : definition, _problems.ToArray(), _exceedsLimits);
         }
 
         private WorkflowDefinition? Build(JsonObject doc)
@@ -184,8 +211,13 @@ public sealed class WorkflowLoader
             }
 
             var nodes = ReadActivities(Property(root, "activities"));
+            if (_exceedsLimits)
+            {
+                return null;
+            }
+
             var connections = ReadConnections(Property(root, "connections"), nodes);
-            var start = FindStart(root, nodes, connections);
+            var start = _exceedsLimits ? null : FindStart(root, nodes, connections);
             if (start is null)
             {
                 return null;
@@ -396,6 +428,13 @@ public sealed class WorkflowLoader
                 return result;
             }
 
+            if (array.Count > _loader._limits.MaxActivities)
+            {
+                _exceedsLimits = true;
+                Error("$.root.activities", string.Create(System.Globalization.CultureInfo.InvariantCulture, $"The flowchart has {array.Count:N0} activities; at most {_loader._limits.MaxActivities:N0} are allowed (ChangeFlow:WorkflowDefinitions:MaxActivities)."));
+                return result;
+            }
+
             var firstPath = new Dictionary<string, string>(StringComparer.Ordinal);
             for (var i = 0; i < array.Count; i++)
             {
@@ -458,12 +497,14 @@ public sealed class WorkflowLoader
                 }
 
                 var value = Property(raw, input.Name);
+                // Every error CompileInput reports lies under this input's path, so counting them says whether it reported one.
+                var errorsBefore = _errorCount;
                 var binding = CompileInput(value, input, $"{path}.{input.Name}");
                 if (binding is not null)
                 {
                     inputs[input.Name] = binding;
                 }
-                else if (input.Required && !HasError($"{path}.{input.Name}"))
+                else if (input.Required && _errorCount == errorsBefore)
                 {
                     Error($"{path}.{input.Name}", $"Required input '{input.Name}' of {descriptor.TypeName} is missing.");
                 }
@@ -496,8 +537,6 @@ public sealed class WorkflowLoader
             node.JoinMode = ReadJoinMode(node, path);
             node.KnownOutcomes = node.Activity.GetOutcomes(node);
         }
-
-        private bool HasError(string pathPrefix) => _problems.Any(p => p.Severity == ProblemSeverity.Error && p.Path.StartsWith(pathPrefix, StringComparison.Ordinal));
 
         private JoinMode ReadJoinMode(ActivityNode node, string path)
         {
@@ -690,6 +729,15 @@ public sealed class WorkflowLoader
                 return result;
             }
 
+            if (array.Count > _loader._limits.MaxConnections)
+            {
+                _exceedsLimits = true;
+                Error("$.root.connections", string.Create(System.Globalization.CultureInfo.InvariantCulture, $"The flowchart has {array.Count:N0} connections; at most {_loader._limits.MaxConnections:N0} are allowed (ChangeFlow:WorkflowDefinitions:MaxConnections)."));
+                return result;
+            }
+
+            // Ports are looked up once per connection; a switch with many cases must not make that a scan each time.
+            var portsBySource = new Dictionary<ActivityNode, HashSet<string>>();
             for (var i = 0; i < array.Count; i++)
             {
                 var path = $"$.root.connections[{i}]";
@@ -730,7 +778,7 @@ public sealed class WorkflowLoader
                 }
 
                 var sourceNode = nodes[source!].Node;
-                if (sourceNode.KnownOutcomes is { } outcomes && !outcomes.Contains(sourcePort, StringComparer.OrdinalIgnoreCase))
+                if (sourceNode.KnownOutcomes is { } outcomes && !PortsOf(sourceNode, outcomes, portsBySource).Contains(sourcePort))
                 {
                     var has = outcomes.Count == 0 ? "it has no outcome ports" : "it has " + string.Join(", ", outcomes);
                     Error(sourcePortPath, $"Activity '{source}' ({sourceNode.Type}) has no outcome port '{sourcePort}'; {has}.");
@@ -747,6 +795,17 @@ public sealed class WorkflowLoader
             }
 
             return result;
+        }
+
+        private static HashSet<string> PortsOf(ActivityNode node, IReadOnlyList<string> outcomes, Dictionary<ActivityNode, HashSet<string>> cache)
+        {
+            if (!cache.TryGetValue(node, out var ports))
+            {
+                ports = new HashSet<string>(outcomes, StringComparer.OrdinalIgnoreCase);
+                cache[node] = ports;
+            }
+
+            return ports;
         }
 
         private static (string? Activity, string Port, string ActivityPath, string PortPath) ReadEnd(JsonObject obj, string name, string flatPortName, string defaultPort, string path)
@@ -789,9 +848,10 @@ public sealed class WorkflowLoader
                 return null;
             }
 
+            var targets = connections.Select(c => c.Target).ToHashSet(StringComparer.Ordinal);
             var start = ordered.FirstOrDefault(n => n.Node.Activity is Start)
                 ?? ordered.FirstOrDefault(n => n.Node.CustomProperties is { } c && AsBool(Property(c, "canStartWorkflow")) == true)
-                ?? ordered.FirstOrDefault(n => !connections.Any(c => c.Target == n.Node.Id));
+                ?? ordered.FirstOrDefault(n => !targets.Contains(n.Node.Id));
             if (start is null)
             {
                 Error("$.root", "No start activity: there is no Elsa.Start, no activity with customProperties.canStartWorkflow, and every activity has an inbound connection.");
@@ -845,9 +905,22 @@ public sealed class WorkflowLoader
                 connection.IsFromUnreachable = !reachable.Contains(connection.Source);
             }
 
+            // Each activity lists the loops around it, in connection order; built from the bodies, so the cost is the
+            // bodies' total size rather than activities × connections.
+            var enclosing = new Dictionary<string, List<Connection>>(StringComparer.Ordinal);
             foreach (var back in connections.Where(c => c.IsBackEdge))
             {
                 back.LoopBody = LoopBody(back, outbound, inbound);
+                foreach (var id in back.LoopBody)
+                {
+                    if (!enclosing.TryGetValue(id, out var loops))
+                    {
+                        loops = [];
+                        enclosing[id] = loops;
+                    }
+
+                    loops.Add(back);
+                }
             }
 
             foreach (var entry in nodes.Values.OrderBy(n => n.Index))
@@ -857,7 +930,7 @@ public sealed class WorkflowLoader
                 node.Inbound = inbound[node.Id];
                 node.JoinInbound = [.. inbound[node.Id].Where(c => !c.IsBackEdge && !c.IsFromUnreachable)];
                 node.IsReachable = reachable.Contains(node.Id);
-                node.EnclosingLoops = [.. connections.Where(c => c.IsBackEdge && c.LoopBody!.Contains(node.Id))];
+                node.EnclosingLoops = enclosing.TryGetValue(node.Id, out var loops) ? loops : [];
                 if (!node.IsReachable)
                 {
                     Warning(node.Path, $"Activity '{node.Id}' ({node.Type}) cannot be reached from the start activity '{start.Id}'.");
@@ -867,12 +940,17 @@ public sealed class WorkflowLoader
 
         private static FrozenSet<string> LoopBody(Connection back, Dictionary<string, List<Connection>> outbound, Dictionary<string, List<Connection>> inbound)
         {
-            var fromTarget = Walk(back.Target, id => outbound[id].Where(c => !c.IsBackEdge).Select(c => c.Target));
             // Backwards over every connection, inner loops' back edges included, but never past the loop's entry: an
             // activity inside a nested loop is on a path from the outer target back to the outer source too.
             var toSource = Walk(back.Source, id => id == back.Target ? [] : inbound[id].Select(c => c.Source));
-            fromTarget.IntersectWith(toSource);
-            return fromTarget.ToFrozenSet(StringComparer.Ordinal);
+            // The body is what the target reaches forwards (without closing a loop) among those. Forward connections
+            // form a DAG, so an activity between the target and a body activity reaches the source as well: walking
+            // forwards inside toSource only finds the same set as walking everywhere and intersecting, and costs the
+            // body's size instead of the whole graph's for every loop.
+            var body = toSource.Contains(back.Target)
+                ? Walk(back.Target, id => outbound[id].Where(c => !c.IsBackEdge && toSource.Contains(c.Target)).Select(c => c.Target))
+                : [];
+            return body.ToFrozenSet(StringComparer.Ordinal);
         }
 
         private static HashSet<string> Walk(string from, Func<string, IEnumerable<string>> next)

@@ -26,11 +26,15 @@ public sealed record WorkflowProblem(ProblemSeverity Severity, string Path, stri
 /// <summary>The result of loading a definition: the definition when there is no error, and every problem found.</summary>
 public sealed class WorkflowLoadResult
 {
-    internal WorkflowLoadResult(WorkflowDefinition? definition, IReadOnlyList<WorkflowProblem> problems)
+    internal WorkflowLoadResult(WorkflowDefinition? definition, IReadOnlyList<WorkflowProblem> problems, bool exceedsLimits = false)
     {
         Definition = definition;
         Problems = problems;
+        ExceedsLimits = exceedsLimits;
     }
+
+    /// <summary>True when the definition is over a <see cref="WorkflowLoaderOptions"/> limit and was not read further.</summary>
+    public bool ExceedsLimits { get; }
 
     /// <summary>The loaded definition, or null when any error was found.</summary>
     public WorkflowDefinition? Definition { get; }

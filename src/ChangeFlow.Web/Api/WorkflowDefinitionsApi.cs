@@ -40,15 +40,28 @@ public static class WorkflowDefinitionsApi
             return found is null ? NotFoundProblem($"Definition '{definitionId}' has no version {version}.") : TypedResults.Ok(JsonNode.Parse(found.Json)!);
         }).WithSummary("Gets one version's document.");
 
-        group.MapPost("/validate", async (HttpRequest request, WorkflowDefinitionService definitions) =>
+        group.MapPost("/validate", async Task<Results<Ok<ValidationAnswer>, ValidationProblem, ProblemHttpResult>> (HttpRequest request, WorkflowDefinitionService definitions) =>
         {
-            var result = definitions.Validate(await ReadBodyAsync(request));
-            return TypedResults.Ok(new { valid = result.Succeeded, problems = result.Problems });
-        }).WithSummary("Validates a document without storing it; every problem has a JSON path.");
+            var (json, tooLarge) = await ReadBodyAsync(request, definitions.Loader.Limits.MaxDefinitionBytes);
+            if (tooLarge is not null)
+            {
+                return tooLarge;
+            }
 
-        group.MapPost("/", async Task<Results<Ok<object>, ValidationProblem, Conflict<ProblemDetailsBody>>> (HttpRequest request, WorkflowDefinitionService definitions, CancellationToken ct) =>
+            var result = definitions.Validate(json!);
+            return result.ExceedsLimits ? InvalidDefinition(result.Problems) : TypedResults.Ok(new ValidationAnswer(result.Succeeded, result.Problems));
+        }).RequireAuthorization(Policies.ChangeManagement)
+            .WithSummary("Validates a document without storing it; every problem has a JSON path. A body over the size limit is 413, a flowchart over the activity or connection limit 400.");
+
+        group.MapPost("/", async Task<Results<Ok<object>, ValidationProblem, Conflict<ProblemDetailsBody>, ProblemHttpResult>> (HttpRequest request, WorkflowDefinitionService definitions, CancellationToken ct) =>
         {
-            var change = await definitions.SaveDraftAsync(await ReadBodyAsync(request), ct);
+            var (json, tooLarge) = await ReadBodyAsync(request, definitions.Loader.Limits.MaxDefinitionBytes);
+            if (tooLarge is not null)
+            {
+                return tooLarge;
+            }
+
+            var change = await definitions.SaveDraftAsync(json!, ct);
             if (change.Conflict is not null)
             {
                 return TypedResults.Conflict(new ProblemDetailsBody("Conflict", change.Conflict, StatusCodes.Status409Conflict));
@@ -129,12 +142,45 @@ public static class WorkflowDefinitionsApi
         v.PublishedAt,
     };
 
-    private static async Task<string> ReadBodyAsync(HttpRequest request)
+    /// <summary>
+    /// The body as text, or a 413 problem when it has more than <paramref name="maxBytes"/> bytes: a declared length
+    /// over the limit is refused before reading, and reading stops at the first byte past it.
+    /// </summary>
+    private static async Task<(string? Text, ProblemHttpResult? TooLarge)> ReadBodyAsync(HttpRequest request, int maxBytes)
     {
-        using var reader = new StreamReader(request.Body);
-        return await reader.ReadToEndAsync();
+        if (request.ContentLength > maxBytes)
+        {
+            return (null, TooLarge(request.ContentLength.Value, maxBytes));
+        }
+
+        using var buffer = new MemoryStream();
+        var chunk = new byte[81_920];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, request.HttpContext.RequestAborted)) > 0)
+        {
+            if (buffer.Length + read > maxBytes)
+            {
+                return (null, TooLarge(buffer.Length + read, maxBytes));
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        buffer.Position = 0;
+        using var reader = new StreamReader(buffer);
+        return (await reader.ReadToEndAsync(), null);
     }
+
+    private static ProblemHttpResult TooLarge(long size, int maxBytes) =>
+        TypedResults.Problem(
+            WorkflowLoader.TooLargeMessage(size, maxBytes),
+            statusCode: StatusCodes.Status413PayloadTooLarge,
+            title: "The workflow definition is too large.",
+            type: "https://httpstatuses.io/413");
 }
+
+/// <summary>The answer of a validation: whether the document loads, and every problem with its JSON path.</summary>
+public sealed record ValidationAnswer(bool Valid, IReadOnlyList<WorkflowProblem> Problems);
 
 /// <summary>The body of a start request.</summary>
 public sealed record StartInstanceBody(string? CorrelationId, JsonObject? Input);

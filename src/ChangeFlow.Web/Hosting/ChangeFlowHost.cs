@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using ChangeFlow.Application.Common;
 using ChangeFlow.Web.Api;
 using ChangeFlow.Web.Pages;
 using ChangeFlow.Web.Security;
@@ -65,8 +66,13 @@ public static class ChangeFlowHost
         builder.Services.AddChangeFlowErrorResponses();
 
         // Enums go out by name, as requests send them (a task's "Open", not 0); types with a converter of their own keep it.
-        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
-        builder.Services.AddOpenApi();
+        // Durations go out in ISO 8601 (PT4H) and are read in it or the old hh:mm:ss form.
+        builder.Services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
+            o.SerializerOptions.Converters.Add(new Durations.JsonConverter());
+        });
+        builder.Services.AddOpenApi(o => o.UseChangeFlowContract());
         builder.Services.AddChangeFlow(builder.Configuration);
         return builder;
     }

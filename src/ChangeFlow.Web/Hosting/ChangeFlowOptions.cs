@@ -100,3 +100,12 @@ public sealed class JobServerOptions
     /// <value>The default is true.</value>
     public bool Dashboard { get; set; } = true;
 }
+
+/// <summary>
+/// The configuration section of the definition limits (<see cref="Engine.Loading.WorkflowLoaderOptions"/>:
+/// <c>MaxDefinitionBytes</c>, <c>MaxActivities</c>, <c>MaxConnections</c>).
+/// </summary>
+public static class WorkflowDefinitionLimits
+{
+    public const string Section = "ChangeFlow:WorkflowDefinitions";
+}

@@ -36,6 +36,7 @@ public static class ChangeFlowServices
         services.AddOptions<RuntimeOptions>().Bind(configuration.GetSection(RuntimeOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<TimerOptions>().Bind(configuration.GetSection(TimerOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<ScriptOptions>().Bind(configuration.GetSection(ScriptOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<WorkflowLoaderOptions>().Bind(configuration.GetSection(WorkflowDefinitionLimits.Section)).ValidateDataAnnotations().ValidateOnStart();
 
         var options = configuration.GetSection(ChangeFlowOptions.Section).Get<ChangeFlowOptions>() ?? new ChangeFlowOptions();
         var database = configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
@@ -124,7 +125,7 @@ public static class ChangeFlowServices
             services.AddHostedService<DemoSeeding>();
         }
 
-        services.AddSingleton(sp => new WorkflowLoader(sp.GetRequiredService<ActivityRegistry>()));
+        services.AddSingleton(sp => new WorkflowLoader(sp.GetRequiredService<ActivityRegistry>(), sp.GetRequiredService<IOptions<WorkflowLoaderOptions>>().Value));
         services.AddSingleton<IWorkflowDefinitionStore, EfWorkflowDefinitionStore>();
         services.AddSingleton<IWorkflowInstanceStore, EfWorkflowInstanceStore>();
         services.AddSingleton<IStimulusStore, EfStimulusStore>();

@@ -90,6 +90,38 @@ public sealed class CommunicationPlanTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Outcome_AndReviewInvitation_GiveTheDossiersPlannedReviewTime_WhenItIsNotTheNextWorkingDayAtTen()
+    {
+        // The plan says Tuesday 14:00 WAT; the default slot would be Monday 10:00. Everyone is told Tuesday 14:00.
+        var planned = Wat(5, 26, 14, 0);
+        var dossier = SeedDossier() with { PostImplementationReview = SeedDossier().PostImplementationReview! with { ScheduledAt = planned } };
+        var number = await ScheduledAsync(dossier);
+
+        await ValidatedAsync(number);
+
+        Assert.Equal(planned, (await _h.ChangeAsync(number)).Change.PostImplementationReview!.ScheduledAt);
+        var outbox = await _h.OutboxAsync(number);
+        var outcome = outbox.Where(e => Row(e) == "outcome").ToList();
+        Assert.NotEmpty(outcome);
+        Assert.All(outcome, e =>
+        {
+            // In each recipient's language and zone: "Tuesday 26 May 2026 14:00", "mardi 26 mai 2026 15:00".
+            var next = e.Message.TextBody!.Split("Next: the post-implementation review, ", 2)[1].Split(" your time", 2)[0];
+            Assert.Contains(" 26 ", next, StringComparison.Ordinal);
+            Assert.DoesNotContain("10:00", next, StringComparison.Ordinal);
+        });
+        var invitations = outbox.Where(e => e.Message.Kind == "pir-invitation").ToList();
+        Assert.NotEmpty(invitations);
+        Assert.All(invitations, e =>
+        {
+            Assert.Equal(new DateTime(2026, 5, 26, 13, 0, 0, DateTimeKind.Utc), Assert.Single(Calendar(e).Events).DtStart!.AsUtc);
+            Assert.Contains(" 26 ", e.Message.Subject, StringComparison.Ordinal);
+        });
+        var scheduled = Assert.Single(await _h.TimelineAsync(number), t => t.Action == "pir.scheduled");
+        Assert.Contains("14:00", scheduled.Summary, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task RollbackAtFour_TellsEveryoneWhenItStarts_AndTheOutcomeIsTheRolledBackNotice()
     {
         var number = await ScheduledAsync();
@@ -260,14 +292,14 @@ public sealed class CommunicationPlanTests : IAsyncLifetime
     }
 
     /// <summary>RFC-2026-014 submitted on Sunday 2026-05-03 and authorized by the CAB on 2026-05-13: Scheduled.</summary>
-    private async Task<string> ScheduledAsync()
+    private async Task<string> ScheduledAsync(ChangeRequest? dossier = null)
     {
         for (var i = 0; i < 13; i++)
         {
             await _h.Ports.Changes.AllocateNumberAsync(2026, Ct);
         }
 
-        var number = (await _h.CreateAndSubmitAsync(SeedDossier())).Number;
+        var number = (await _h.CreateAndSubmitAsync(dossier ?? SeedDossier())).Number;
         Assert.Empty(await _h.OutboxAsync(number));
         await _h.AdvanceToAsync(Wat(5, 13, 10, 30));
         await _h.CompleteAsync(number, ChangeManager, "Approved");

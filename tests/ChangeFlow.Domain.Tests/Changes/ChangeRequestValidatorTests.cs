@@ -61,6 +61,44 @@ public sealed class ChangeRequestValidatorTests
     }
 
     [Fact]
+    public void Validate_NamesTheStepsByTheirIds_WhenAStepIsPlannedBeforeThePreviousOne()
+    {
+        var steps = Seed.ImplementationPlan.Steps.ToArray();
+        steps[3] = steps[3] with { PlannedAt = Wat.At(5, 23, 22, 0) };
+
+        var error = Assert.Single(ChangeRequestValidator.Default.Validate(Seed with { ImplementationPlan = new ImplementationPlan(steps) }));
+
+        Assert.Equal(("implementationPlan.steps[3].plannedAt", ErrorCodes.OutOfOrder), (error.Path, error.Code));
+        Assert.Equal("Step 'stop-services' is planned before step 'db-dump', which comes before it; list steps in the order they are done.", error.Message);
+    }
+
+    [Fact]
+    public void Validate_NamesTheStepsByTheirOneBasedDefaultIds_WhenStepsHaveNoIds()
+    {
+        // The fourth step is step-4 in messages, as in the step commands; only its path counts from 0.
+        var steps = Seed.ImplementationPlan.Steps.Select(step => step with { Id = null }).ToArray();
+        steps[3] = steps[3] with { PlannedAt = Wat.At(5, 23, 22, 0) };
+
+        var error = Assert.Single(ChangeRequestValidator.Default.Validate(Seed with { ImplementationPlan = new ImplementationPlan(steps) }));
+
+        Assert.Equal("implementationPlan.steps[3].plannedAt", error.Path);
+        Assert.Equal("Step 'step-4' is planned before step 'step-3', which comes before it; list steps in the order they are done.", error.Message);
+    }
+
+    [Fact]
+    public void Validate_ComparesWithTheLastPlannedStep_WhenAStepBetweenHasNoPlannedTime()
+    {
+        var steps = Seed.ImplementationPlan.Steps.Select(step => step with { Id = null }).ToArray();
+        steps[2] = steps[2] with { PlannedAt = default };
+        steps[3] = steps[3] with { PlannedAt = Wat.At(5, 23, 21, 45) };
+
+        var errors = ChangeRequestValidator.Default.Validate(Seed with { ImplementationPlan = new ImplementationPlan(steps) });
+
+        var order = Assert.Single(errors, e => e.Code == ErrorCodes.OutOfOrder);
+        Assert.Equal("Step 'step-4' is planned before step 'step-2', which comes before it; list steps in the order they are done.", order.Message);
+    }
+
+    [Fact]
     public void Validate_ReportsWindowEnd_WhenWindowEndsBeforeItStarts()
     {
         var broken = Seed with { Window = new ChangeWindow(Wat.At(5, 24, 6), Wat.At(5, 23, 22), "Africa/Lagos") };

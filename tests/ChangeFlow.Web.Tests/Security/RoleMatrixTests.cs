@@ -69,12 +69,12 @@ public sealed class RoleMatrixTests(RoleMatrixFixture fixture) : IClassFixture<R
         new("GET", "api/users/me/tokens", null, 200, All),
         new("POST", "api/users/me/password", """{"currentPassword":"wrong-password","newPassword":"irrelevant-password"}""", 400, All),
 
-        // Workflow definitions: read = signed in, write = change management
+        // Workflow definitions: read = signed in; validate and write = change management
         new("GET", "api/activities", null, 200, All),
         new("GET", "api/workflow-definitions", null, 200, All),
         new("GET", "api/workflow-definitions/unknown", null, 404, All),
         new("GET", "api/workflow-definitions/unknown/versions", null, 404, All),
-        new("POST", "api/workflow-definitions/validate", "{}", 200, All),
+        new("POST", "api/workflow-definitions/validate", "{}", 200, Roles.ChangeManager, Roles.Admin),
         new("POST", "api/workflow-definitions", "{}", 400, Roles.ChangeManager, Roles.Admin),
         new("POST", "api/workflow-definitions/unknown/publish", null, 404, Roles.ChangeManager, Roles.Admin),
         new("POST", "api/workflow-definitions/unknown/instances", "{}", 404, Roles.ChangeManager, Roles.Admin),

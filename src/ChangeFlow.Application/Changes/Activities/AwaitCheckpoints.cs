@@ -21,7 +21,7 @@ public sealed class AwaitCheckpoints : ChangeActivity
     /// <summary>How long a failed checkpoint may take to be resolved.</summary>
     public static readonly InputDescriptor ResolutionTime = new(
         "resolutionTime", "Resolution time", DataType.TimeSpan, "How long a failed required checkpoint may stay unresolved before the rollback path is taken.",
-        DefaultValue: JsonValue.Create("00:30:00"));
+        DefaultValue: JsonValue.Create("PT30M"));
 
     /// <summary>The step that failed.</summary>
     public static readonly OutputDescriptor FailedStep = new("failedStep", DataType.String, "The id of the checkpoint that was not resolved in time.");

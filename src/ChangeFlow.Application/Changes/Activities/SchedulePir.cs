@@ -10,8 +10,10 @@ using ChangeFlow.Engine.Model;
 namespace ChangeFlow.Application.Changes.Activities;
 
 /// <summary>
-/// Schedules the post-implementation review and writes its date into the dossier: at the given instant, or by
-/// default at 10:00 on the next working day after the window ends, in the window's zone (the seed: Monday 10:00 WAT).
+/// Schedules the post-implementation review and writes its date into the dossier. One rule decides the time, and
+/// every message and invitation reads it from the dossier: the time the dossier plans, if any (the outcome notice
+/// may already have told stakeholders); else the <c>at</c> input; else 10:00 on the next working day after the window
+/// ends, in the window's zone (the seed plans Monday 10:00 WAT, which is also that default).
 /// A review is required when flagged mandatory, when the change is not a successful standard change, or when the
 /// dossier plans one; otherwise the outcome is NotRequired.
 /// </summary>
@@ -24,7 +26,7 @@ public sealed class SchedulePir : ChangeActivity
     public const string NotRequired = "NotRequired";
 
     /// <summary>The instant of the review.</summary>
-    public static readonly InputDescriptor At = Inputs.Of(DataType.DateTime, "at", "At", "When the review starts; by default the next working day after the window, at the local time below.");
+    public static readonly InputDescriptor At = Inputs.Of(DataType.DateTime, "at", "At", "When the review starts if the dossier plans no time; by default the next working day after the window, at the local time below.");
 
     /// <summary>The local time of day.</summary>
     public static readonly InputDescriptor LocalTime = new("localTime", "Local time", DataType.String, "The local time of day of the default review slot (HH:mm).", DefaultValue: JsonValue.Create("10:00"));
@@ -33,7 +35,7 @@ public sealed class SchedulePir : ChangeActivity
     public static readonly InputDescriptor Mandatory = new("mandatory", "Mandatory", DataType.Boolean, "Hold the review whatever the outcome (emergency changes, rollbacks).", DefaultValue: JsonValue.Create(false));
 
     /// <summary>How long it lasts.</summary>
-    public static readonly InputDescriptor Duration = new("duration", "Duration", DataType.TimeSpan, "How long the review lasts when the dossier does not say.", DefaultValue: JsonValue.Create("00:30:00"));
+    public static readonly InputDescriptor Duration = new("duration", "Duration", DataType.TimeSpan, "How long the review lasts when the dossier does not say.", DefaultValue: JsonValue.Create("PT30M"));
 
     /// <summary>When it was scheduled.</summary>
     public static readonly OutputDescriptor ScheduledAt = new("scheduledAt", DataType.DateTime, "When the review starts.");
@@ -41,7 +43,7 @@ public sealed class SchedulePir : ChangeActivity
     /// <inheritdoc />
     public override ActivityDescriptor Descriptor { get; } = new(
         "ChangeFlow.SchedulePir", Category, "Schedule PIR",
-        "Schedule the post-implementation review (by default the next working day 10:00 in the window's zone) and record it in the dossier.",
+        "Schedule the post-implementation review at the dossier's planned time (else the next working day 10:00 in the window's zone) and record it in the dossier.",
         ActivityKind.Action, [At, LocalTime, Mandatory, Duration], [ScheduledAt], [Scheduled, NotRequired]);
 
     /// <inheritdoc />
@@ -58,7 +60,7 @@ public sealed class SchedulePir : ChangeActivity
             return;
         }
 
-        var at = context.GetInstant(At) ?? DefaultSlot(context, change);
+        var at = planned is { ScheduledAt: var plannedAt } && plannedAt != default ? plannedAt : context.GetInstant(At) ?? DefaultSlot(context, change);
         var duration = planned is { Duration: var d } && d > TimeSpan.Zero ? d : context.GetTimeSpan(Duration) ?? TimeSpan.FromMinutes(30);
         var review = (planned ?? new PostImplementationReview()) with { ScheduledAt = at, Duration = duration };
         SaveChange(context, record with { Change = change with { PostImplementationReview = review } });

@@ -33,9 +33,9 @@ public static class CatalogDefaults
             Id = MainBoardId,
             Name = board.Name,
             Members = [.. board.Members.Select(m => new CabMemberDocument { UserId = m.Person.Id, DisplayName = m.Person.DisplayName, Role = m.Role.ToString() })],
-            Meeting = new CabMeetingDocument { Day = "Wednesday", LocalTime = "10:00", TimeZoneId = DemoData.TimeZoneId, Duration = "01:00:00" },
+            Meeting = new CabMeetingDocument { Day = "Wednesday", LocalTime = "10:00", TimeZoneId = DemoData.TimeZoneId, Duration = "PT1H" },
             Quorum = new QuorumDocument { Policy = "Majority" },
-            AgendaLeadTime = "5.00:00:00",
+            AgendaLeadTime = "P5D",
         });
         yield return (ReferenceKinds.CabBoard, EmergencyBoardId, new CabBoardDocument
         {
@@ -47,9 +47,9 @@ public static class CatalogDefaults
                 new CabMemberDocument { UserId = "security-officer", DisplayName = "Information Security Officer", Role = "Security" },
                 new CabMemberDocument { UserId = DemoData.ApplicationOwner.Id, DisplayName = DemoData.ApplicationOwner.DisplayName, Role = "ApplicationOwner" },
             ],
-            Meeting = new CabMeetingDocument { Day = "Monday", LocalTime = "09:00", TimeZoneId = DemoData.TimeZoneId, Duration = "00:30:00" },
+            Meeting = new CabMeetingDocument { Day = "Monday", LocalTime = "09:00", TimeZoneId = DemoData.TimeZoneId, Duration = "PT30M" },
             Quorum = new QuorumDocument { Policy = "FirstResponse" },
-            AgendaLeadTime = "00:00:00",
+            AgendaLeadTime = "PT0S",
         });
 
         foreach (var service in DemoData.Services())
@@ -108,7 +108,7 @@ public static class CatalogDefaults
             Id = "lab-opening",
             Name = "Monday 07:30 lab opening",
             ServiceIds = ["lims"],
-            Weekly = new WeeklySlotDocument { Day = "Monday", LocalTime = "07:30", Duration = "01:30:00", TimeZoneId = DemoData.TimeZoneId },
+            Weekly = new WeeklySlotDocument { Day = "Monday", LocalTime = "07:30", Duration = "PT1H30M", TimeZoneId = DemoData.TimeZoneId },
         });
 
         yield return (ReferenceKinds.StandardTemplate, "antivirus-update", new StandardTemplateDocument

@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace ChangeFlow.Application.Changes.Catalog;
 
 // The JSON shapes of the catalogue's reference documents, as people edit them. Every property is nullable so that
@@ -22,7 +24,8 @@ public sealed record CabBoardDocument
     /// <summary>How its votes are counted.</summary>
     public QuorumDocument? Quorum { get; init; }
 
-    /// <summary>How long before a meeting an RFC must be submitted to be on its agenda; default 5 days.</summary>
+    /// <summary>How long before a meeting an RFC must be submitted to be on its agenda (ISO 8601, e.g. <c>P5D</c>, the default).</summary>
+    [DataType(DataType.Duration)]
     public string? AgendaLeadTime { get; init; }
 }
 
@@ -51,7 +54,8 @@ public sealed record CabMeetingDocument
     /// <summary>The IANA zone, e.g. <c>Africa/Lagos</c>.</summary>
     public string? TimeZoneId { get; init; }
 
-    /// <summary>How long a meeting lasts, e.g. <c>01:00:00</c>.</summary>
+    /// <summary>How long a meeting lasts (ISO 8601, e.g. <c>PT1H</c>).</summary>
+    [DataType(DataType.Duration)]
     public string? Duration { get; init; }
 
     /// <summary>Local dates (<c>yyyy-MM-dd</c>) without a meeting.</summary>
@@ -198,7 +202,8 @@ public sealed record WeeklySlotDocument
     /// <summary>The local start time, e.g. <c>07:30</c>.</summary>
     public string? LocalTime { get; init; }
 
-    /// <summary>How long it lasts, e.g. <c>01:30:00</c>.</summary>
+    /// <summary>How long it lasts (ISO 8601, e.g. <c>PT1H30M</c>).</summary>
+    [DataType(DataType.Duration)]
     public string? Duration { get; init; }
 
     /// <summary>The IANA zone.</summary>

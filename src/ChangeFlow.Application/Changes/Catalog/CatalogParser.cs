@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using System.Xml;
 using ChangeFlow.Application.Common;
 using ChangeFlow.Domain.Cab;
 using ChangeFlow.Domain.Changes;
@@ -361,36 +360,8 @@ public static class CatalogParser
         return errors.Count > 0 ? Result.Failure<RoutingTable>(errors.ToList()) : Result.Success(new RoutingTable(rules, defaults));
     }
 
-    /// <summary>Reads a duration: <c>d.hh:mm:ss</c> or ISO 8601 (<c>PT30M</c>).</summary>
-    public static bool TryParseDuration(string? text, out TimeSpan duration)
-    {
-        duration = default;
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            return false;
-        }
-
-        text = text.Trim();
-        if (TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out duration))
-        {
-            return true;
-        }
-
-        if (text.StartsWith('P'))
-        {
-            try
-            {
-                duration = XmlConvert.ToTimeSpan(text);
-                return true;
-            }
-            catch (FormatException)
-            {
-                return false;
-            }
-        }
-
-        return false;
-    }
+    /// <summary>Reads a duration: ISO 8601 (<c>PT30M</c>), or the old <c>d.hh:mm:ss</c> form (see <see cref="Durations"/>).</summary>
+    public static bool TryParseDuration(string? text, out TimeSpan duration) => Durations.TryParse(text, out duration);
 
     internal static Result<T> Read<T>(string json)
         where T : class
@@ -595,7 +566,7 @@ public static class CatalogParser
         {
             if (required)
             {
-                errors.Add(path, ErrorCodes.Required, "A duration (e.g. 01:00:00 or PT1H) is required.");
+                errors.Add(path, ErrorCodes.Required, "A duration in ISO 8601 (e.g. PT1H) is required.");
             }
 
             return null;
@@ -606,7 +577,7 @@ public static class CatalogParser
             return duration;
         }
 
-        errors.Add(path, ErrorCodes.Invalid, $"'{text}' is not a duration (e.g. 01:00:00 or PT1H).");
+        errors.Add(path, ErrorCodes.Invalid, $"'{text}' is not an ISO 8601 duration (e.g. PT1H).");
         return null;
     }
 

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using ChangeFlow.Domain.Changes;
 using ChangeFlow.Domain.Communication;
 using ChangeFlow.Domain.Risk;
@@ -7,6 +8,8 @@ namespace ChangeFlow.Application.Changes.Dossier;
 // The JSON contract of an RFC dossier (camelCase, see DossierJson). Every property is nullable so that a missing or
 // null value reaches validation and becomes an error with its path instead of a serializer exception. Instants are
 // ISO 8601 with an explicit offset (stored and returned in UTC), durations ISO 8601 ("PT45M"), enums by name.
+// [Required] marks what validation refuses a dossier without, so that the OpenAPI document says so; it is not
+// checked by binding.
 
 /// <summary>
 /// A Request for Change with its CAB dossier, as the API accepts and returns it. <see cref="Number"/>,
@@ -19,30 +22,37 @@ public sealed record ChangeDossierDto
     public string? Number { get; init; }
 
     /// <summary>A one-line summary (at most 200 characters).</summary>
+    [Required]
     public string? Title { get; init; }
 
     /// <summary>Standard, Normal or Emergency.</summary>
+    [Required]
     public ChangeType? Type { get; init; }
 
     /// <summary>Minor, Significant or Major.</summary>
+    [Required]
     public ChangeCategory? Category { get; init; }
 
     /// <summary>Who asks for the change.</summary>
+    [Required]
     public PersonDto? Requestor { get; init; }
 
     /// <summary>Who owns the affected application.</summary>
+    [Required]
     public PersonDto? ApplicationOwner { get; init; }
 
     /// <summary>When the RFC was submitted.</summary>
     public DateTimeOffset? SubmittedAt { get; init; }
 
     /// <summary>The requested window.</summary>
+    [Required]
     public ChangeWindowDto? Window { get; init; }
 
     /// <summary>When the CAB reviews it.</summary>
     public DateTimeOffset? CabReviewAt { get; init; }
 
     /// <summary>Why the change is needed and why now.</summary>
+    [Required]
     public string? Justification { get; init; }
 
     /// <summary>What the change touches and who feels it.</summary>
@@ -52,6 +62,7 @@ public sealed record ChangeDossierDto
     public IReadOnlyList<RiskRowDto?>? RiskRegister { get; init; }
 
     /// <summary>The implementation plan.</summary>
+    [Required]
     public ImplementationPlanDto? ImplementationPlan { get; init; }
 
     /// <summary>The hard rollback decision point (an absolute instant inside the window).</summary>
@@ -83,9 +94,11 @@ public sealed record ChangeDossierDto
 public sealed record PersonDto
 {
     /// <summary>A stable user id.</summary>
+    [Required]
     public string? Id { get; init; }
 
     /// <summary>A name or role title.</summary>
+    [Required]
     public string? DisplayName { get; init; }
 }
 
@@ -93,12 +106,15 @@ public sealed record PersonDto
 public sealed record ChangeWindowDto
 {
     /// <summary>The first instant of the window.</summary>
+    [Required]
     public DateTimeOffset? Start { get; init; }
 
     /// <summary>The first instant after the window.</summary>
+    [Required]
     public DateTimeOffset? End { get; init; }
 
     /// <summary>The IANA time zone id.</summary>
+    [Required]
     public string? TimeZoneId { get; init; }
 }
 
@@ -169,6 +185,7 @@ public sealed record RiskRowDto
 public sealed record ImplementationPlanDto
 {
     /// <summary>The steps, in execution order.</summary>
+    [Required]
     public IReadOnlyList<ImplementationStepDto?>? Steps { get; init; }
 }
 
