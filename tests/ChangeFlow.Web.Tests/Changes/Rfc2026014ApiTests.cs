@@ -293,7 +293,7 @@ public abstract class Rfc2026014ApiTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("text/calendar", response.Content.Headers.ContentType?.MediaType);
         var calendar = Ical.Net.Calendar.Load(await response.Content.ReadAsStringAsync())!;
-        var ev = Assert.Single(calendar.Events, e => e.Uid!.StartsWith(number + "@", StringComparison.Ordinal));
+        var ev = Assert.Single(calendar.Events, e => e.Uid!.StartsWith(number.ToLowerInvariant() + "-window@", StringComparison.Ordinal));
         Assert.Equal(Wat(5, 23, 22).UtcDateTime, ev.DtStart!.AsUtc);
         Assert.Equal(Wat(5, 24, 6).UtcDateTime, ev.DtEnd!.AsUtc);
         Assert.StartsWith($"{number}: LIMS major version upgrade", ev.Summary, StringComparison.Ordinal);

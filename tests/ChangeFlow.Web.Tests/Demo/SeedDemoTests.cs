@@ -24,7 +24,7 @@ public sealed class SeedDemoTests
         var dossier = change["dossier"]!;
         Assert.Equal("LIMS major version upgrade: v3.8 → v4.0", dossier["title"]!.GetValue<string>());
         Assert.True(dossier["state"]!.GetValue<string>() == "Authorize", string.Join("\n", server.Logs.Lines.Where(l => l.Contains("Demo", StringComparison.Ordinal))));
-        Assert.Equal("2026-05-23T21:00:00Z", dossier["window"]!["start"]!.GetValue<string>());
+        Assert.Equal("2026-05-23T22:00:00+01:00", dossier["window"]!["start"]!.GetValue<string>()); // shown in the window's zone
         Assert.Equal("cab-main", change["cabBoardId"]!.GetValue<string>());
         Assert.StartsWith("2026-05-13", change["cabMeetingAt"]!.GetValue<string>(), StringComparison.Ordinal);
 
@@ -51,7 +51,7 @@ public sealed class SeedDemoTests
         // The CAB meets on its Wednesday 10 days before the Saturday 22:00 WAT window, as on 13 May before 23 May.
         var change = Assert.Single((await HttpAssert.StatusAsync(HttpStatusCode.OK, await server.Admin.GetAsync("api/changes")))!["items"]!.AsArray())!;
         Assert.Equal($"{cabDay}T09:00:00Z", change["cabMeetingAt"]!.GetValue<string>()[..20]);
-        Assert.Equal($"{windowDay}T21:00:00Z", change["dossier"]!["window"]!["start"]!.GetValue<string>());
+        Assert.Equal($"{windowDay}T22:00:00+01:00", change["dossier"]!["window"]!["start"]!.GetValue<string>());
 
         // The reference card is in the attachments folder, a real PDF.
         var card = await File.ReadAllBytesAsync(Path.Combine(server.DataDirectory, "attachments", DemoData.QuickReferenceCard));
