@@ -32,6 +32,9 @@ public abstract record QuorumPolicy
     /// <summary>The decision after <paramref name="votes"/> (in the order cast) out of <paramref name="eligibleVoters"/>.</summary>
     public abstract QuorumDecision Decide(IReadOnlyList<CabVote> votes, int eligibleVoters);
 
+    /// <summary>How many approvals approve among <paramref name="eligibleVoters"/> (what a tally counts towards).</summary>
+    public abstract int ApprovalsNeeded(int eligibleVoters);
+
     /// <summary>Problems with the policy for a board of <paramref name="eligibleVoters"/>, at <paramref name="path"/>.</summary>
     public virtual IReadOnlyList<DomainError> Validate(int eligibleVoters, string path = "quorum") =>
         eligibleVoters < 1
@@ -49,6 +52,8 @@ public abstract record QuorumPolicy
             : Approvals(votes) >= eligibleVoters ? QuorumDecision.Approved
             : QuorumDecision.Pending;
 
+        public override int ApprovalsNeeded(int eligibleVoters) => eligibleVoters;
+
         public override string ToString() => "All";
     }
 
@@ -58,6 +63,8 @@ public abstract record QuorumPolicy
             Approvals(votes) * 2 > eligibleVoters ? QuorumDecision.Approved
             : Rejections(votes) * 2 >= eligibleVoters ? QuorumDecision.Rejected
             : QuorumDecision.Pending;
+
+        public override int ApprovalsNeeded(int eligibleVoters) => (eligibleVoters / 2) + 1;
 
         public override string ToString() => "Majority";
     }
@@ -74,6 +81,8 @@ public abstract record QuorumPolicy
             var first = votes.Select((vote, index) => (vote, index)).MinBy(pair => (pair.vote.CastAt, pair.index)).vote;
             return first.Decision == VoteDecision.Approve ? QuorumDecision.Approved : QuorumDecision.Rejected;
         }
+
+        public override int ApprovalsNeeded(int eligibleVoters) => 1;
 
         public override string ToString() => "FirstResponse";
     }
@@ -97,6 +106,8 @@ public abstract record QuorumPolicy
                 ? [new DomainError(path, ErrorCodes.OutOfRange, $"{Required} of {eligibleVoters} approvals can never be reached; pick 1 to {eligibleVoters}.")]
                 : [];
         }
+
+        public override int ApprovalsNeeded(int eligibleVoters) => Required;
 
         public override string ToString() => $"NOfM({Required})";
     }

@@ -3,6 +3,8 @@ using System.Text.Json.Nodes;
 using ChangeFlow.Application.Changes;
 using ChangeFlow.Application.Changes.Catalog;
 using ChangeFlow.Application.Common;
+using ChangeFlow.Application.Security;
+using ChangeFlow.Application.Tasks;
 using ChangeFlow.Application.Workflows;
 using ChangeFlow.Domain.Common;
 using ChangeFlow.Web.Security;
@@ -68,7 +70,7 @@ public static class CatalogApi
             .WithTags("Catalogue").WithSummary("Replaces the routing table (If-Match: \"version\").");
 
         app.MapGet("/api/cab-boards/{boardId}/agenda", AgendaAsync).WithTags("Catalogue")
-            .WithSummary("The agenda of a CAB board's meetings: ?meetingAt= one meeting, otherwise every upcoming one, with each change's risk, window and conflicts.");
+            .WithSummary("The agenda of a CAB board's meetings: ?meetingAt= one meeting, otherwise every upcoming one, with each change's risk, window, conflicts and CAB vote (tally against the quorum, who has not voted).");
         return app;
     }
 
@@ -110,7 +112,7 @@ public static class CatalogApi
         return ApiResults.From(result, doc => (IResult)ApiResults.WithVersion(TypedResults.Ok(View(doc)), doc.Version));
     }
 
-    private static async Task<IResult> AgendaAsync(string boardId, [FromQuery(Name = "meetingAt")] string? meetingAtText, ChangeCatalog catalog, IChangeStore changes, TimeProvider time, CancellationToken ct)
+    private static async Task<IResult> AgendaAsync(string boardId, [FromQuery(Name = "meetingAt")] string? meetingAtText, ChangeCatalog catalog, IChangeStore changes, IHumanTaskStore tasks, IUserDirectory users, TimeProvider time, CancellationToken ct)
     {
         var errors = new List<DomainError>();
         var meetingAt = QueryValues.Instant("meetingAt", meetingAtText, errors);
@@ -138,6 +140,8 @@ public static class CatalogApi
             var entries = new List<object>();
             foreach (var record in meeting.OrderByDescending(r => r.Change.RiskRegister.OverallLevel(catalog.RiskScale)).ThenBy(r => r.Number, StringComparer.Ordinal))
             {
+                var tally = CabVoteTally.Of((await tasks.ListAsync(new HumanTaskQuery(SubjectId: record.Number, Take: 500), ct)).Items, board.Quorum);
+                var name = await PeopleNames.ForAsync(users, tally?.NotVoted.Select(t => t.AssigneeUserId) ?? [], ct);
                 entries.Add(new
                 {
                     number = record.Number,
@@ -151,6 +155,16 @@ public static class CatalogApi
                     windowEnd = record.Change.Window?.End,
                     timeZone = record.Change.Window?.TimeZoneId,
                     configurationItems = record.Change.Impact?.ConfigurationItemIds ?? [],
+                    cabVote = tally is null ? null : new
+                    {
+                        quorum = tally.Quorum,
+                        eligible = tally.Eligible,
+                        approvalsNeeded = tally.ApprovalsNeeded,
+                        approved = tally.Approved,
+                        rejected = tally.Rejected,
+                        decision = tally.Decision.ToString(),
+                        notVoted = tally.NotVoted.Select(t => new { userId = t.AssigneeUserId, name = name(t.AssigneeUserId), taskId = t.Id, dueAt = t.DueAt }),
+                    },
                 });
             }
 

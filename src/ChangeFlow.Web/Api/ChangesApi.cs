@@ -6,6 +6,7 @@ using ChangeFlow.Application.Changes;
 using ChangeFlow.Application.Changes.Dossier;
 using ChangeFlow.Application.Common;
 using ChangeFlow.Application.Notifications;
+using ChangeFlow.Application.Security;
 using ChangeFlow.Domain.Changes;
 using ChangeFlow.Domain.Common;
 using ChangeFlow.Web.Security;
@@ -247,25 +248,12 @@ public static class ChangesApi
             : ApiResults.From(await changes.CancelAsync(number, expected!.Value, reason, user.UserId!, user.Roles, ct), Ok);
     }
 
-    private static async Task<IResult> TimelineAsync(string number, ChangeService changes, ITimelineStore timeline, CancellationToken ct)
+    private static async Task<IResult> TimelineAsync(string number, ChangeService changes, ITimelineStore timeline, IUserDirectory users, CancellationToken ct)
     {
         var found = await changes.GetAsync(number, ct);
-        if (!found.IsOk)
-        {
-            return ApiResults.From(found, _ => Results.Empty);
-        }
-
-        var entries = await timeline.ListAsync(found.Value!.Number, ct);
-        return TypedResults.Ok(entries.Select(e => new
-        {
-            e.Id,
-            e.At,
-            e.Actor,
-            e.Action,
-            e.Summary,
-            workflowStep = e.ActivityId is null ? null : new { instanceId = e.InstanceId, activityId = e.ActivityId, activityName = e.ActivityName },
-            e.Data,
-        }));
+        return found.IsOk
+            ? await PeopleNames.TimelineAsync(await timeline.ListAsync(found.Value!.Number, ct), users, ct)
+            : ApiResults.From(found, _ => Results.Empty);
     }
 
     private static async Task<IResult> DeployGateAsync(string number, ChangeService changes, TimeProvider time, CancellationToken ct)

@@ -91,18 +91,6 @@ internal static class IncidentApiSupport
         return view;
     }
 
-    /// <summary>A timeline as the API shows it.</summary>
-    public static IResult Timeline(IReadOnlyList<TimelineEntry> entries) => TypedResults.Ok(entries.Select(e => new
-    {
-        e.Id,
-        e.At,
-        e.Actor,
-        e.Action,
-        e.Summary,
-        workflowStep = e.ActivityId is null ? null : new { instanceId = e.InstanceId, activityId = e.ActivityId, activityName = e.ActivityName },
-        e.Data,
-    }));
-
     /// <summary>Checks ?skip= and ?take= (0 or more, 1 to 500).</summary>
     public static (int Skip, int Take) Paging(string? skip, string? take, List<DomainError> errors)
     {

@@ -31,9 +31,9 @@ public static class IncidentsApi
         group.MapGet("/{number}", async (string number, IncidentService incidents, HttpCurrentUser user, CancellationToken ct) =>
                 ApiResults.From(await incidents.GetAsync(number, user.UserId, user.Roles, ct), IncidentApiSupport.Ok))
             .WithSummary("One incident (the service desk, its reporter and its assignee); the ETag is its version.");
-        group.MapGet("/{number}/timeline", async (string number, IncidentService incidents, ITimelineStore timeline, HttpCurrentUser user, CancellationToken ct) =>
+        group.MapGet("/{number}/timeline", async (string number, IncidentService incidents, ITimelineStore timeline, IUserDirectory users, HttpCurrentUser user, CancellationToken ct) =>
                 await incidents.GetAsync(number, user.UserId, user.Roles, ct) is var found && found.IsOk
-                    ? Timeline(await timeline.ListAsync(found.Value!.Number, ct))
+                    ? await PeopleNames.TimelineAsync(await timeline.ListAsync(found.Value!.Number, ct), users, ct)
                     : ApiResults.From(found, _ => Results.Empty))
             .WithSummary("The audit trail: every lifecycle step, SLA warning, breach and escalation, who and when.");
         group.MapGet("/{number}/sla", async (string number, IncidentService incidents, HttpCurrentUser user, CancellationToken ct) =>

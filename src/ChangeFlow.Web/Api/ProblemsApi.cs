@@ -1,5 +1,6 @@
 using ChangeFlow.Application.Common;
 using ChangeFlow.Application.Incidents;
+using ChangeFlow.Application.Security;
 using ChangeFlow.Domain.Common;
 using ChangeFlow.Domain.Problems;
 using ChangeFlow.Web.Security;
@@ -40,8 +41,8 @@ public static class ProblemsApi
                 ? ApiResults.WithVersion(Results.Json(View(found.Value!, await problems.IncidentsOfAsync(number, user.UserId, user.Roles, ct)), Json), found.Value!.Version)
                 : ApiResults.From(found, _ => Results.Empty);
         }).WithSummary("One problem with the incidents the caller may read; the ETag is its version.");
-        group.MapGet("/{number}/timeline", async (string number, ProblemService problems, ITimelineStore timeline, CancellationToken ct) =>
-            await problems.GetAsync(number, ct) is { IsOk: true } ? Timeline(await timeline.ListAsync(number, ct)) : ApiResults.From(await problems.GetAsync(number, ct), _ => Results.Empty))
+        group.MapGet("/{number}/timeline", async (string number, ProblemService problems, ITimelineStore timeline, IUserDirectory users, CancellationToken ct) =>
+            await problems.GetAsync(number, ct) is { IsOk: true } ? await PeopleNames.TimelineAsync(await timeline.ListAsync(number, ct), users, ct) : ApiResults.From(await problems.GetAsync(number, ct), _ => Results.Empty))
             .WithSummary("The problem's audit trail.");
 
         Command(group, "investigate", ["note"], "Starts the analysis: { note? }.", body =>

@@ -23,8 +23,8 @@ public static class TasksApi
         var group = app.MapGroup("/api/tasks").WithTags("Tasks");
         group.MapGet("/", ListAsync)
             .WithSummary("A task inbox: ?assignedTo=me (default) or a user id or e-mail (change managers and admins), &status=Open (default)|Completed|Canceled|Expired|All&skip=&take=.");
-        group.MapGet("/{taskId}", async (string taskId, TaskService tasks, HttpCurrentUser user, CancellationToken ct) =>
-                ApiResults.From(await tasks.GetAsync(taskId, user.UserId!, user.Roles, ct), Json))
+        group.MapGet("/{taskId}", async (string taskId, TaskService tasks, IUserDirectory users, HttpCurrentUser user, CancellationToken ct) =>
+                await AnswerAsync(await tasks.GetAsync(taskId, user.UserId!, user.Roles, ct), users, ct))
             .WithSummary("One task (its assignee, change managers and admins).");
         group.MapPost("/{taskId}/complete", CompleteAsync).WithIdempotency()
             .Accepts<CompleteTaskBody>("application/json").Produces<HumanTask>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict)
@@ -78,7 +78,7 @@ public static class TasksApi
         version = record.Version,
     };
 
-    private static async Task<IResult> ListAsync(string? assignedTo, string? status, string? skip, string? take, TaskService tasks, UserService users, HttpCurrentUser user, CancellationToken ct)
+    private static async Task<IResult> ListAsync(string? assignedTo, string? status, string? skip, string? take, TaskService tasks, UserService users, IUserDirectory directory, HttpCurrentUser user, CancellationToken ct)
     {
         var errors = new List<DomainError>();
         // An inbox is what is left to do: open tasks unless the caller asks for a status, or for all of them.
@@ -107,10 +107,11 @@ public static class TasksApi
         }
 
         var page = await tasks.ListForUserAsync(who, parsedStatus, skipCount ?? 0, takeCount ?? 50, ct);
-        return TypedResults.Json(new { items = page.Items, total = page.Total, skip = page.Skip, take = page.Take }, TaskJson);
+        var name = await PeopleNames.ForAsync(directory, page.Items.SelectMany(t => new[] { t.AssigneeUserId, t.CompletedBy }), ct);
+        return TypedResults.Json(new { items = page.Items.Select(t => View(t, name)), total = page.Total, skip = page.Skip, take = page.Take }, TaskJson);
     }
 
-    private static async Task<IResult> CompleteAsync(string taskId, HttpRequest request, TaskService tasks, HttpCurrentUser user, CancellationToken ct)
+    private static async Task<IResult> CompleteAsync(string taskId, HttpRequest request, TaskService tasks, IUserDirectory directory, HttpCurrentUser user, CancellationToken ct)
     {
         var (body, problem) = await CommandBody.ReadAsync(request, emptyAllowed: false, "outcome", "comment", "data");
         if (body is null)
@@ -123,12 +124,30 @@ public static class TasksApi
         var data = body.Object("data");
         return body.Errors.Count > 0
             ? ApiResults.Invalid(body.Errors)
-            : ApiResults.From(await tasks.CompleteAsync(taskId, outcome, comment, data, user.UserId!, user.Roles, ct), Json);
+            : await AnswerAsync(await tasks.CompleteAsync(taskId, outcome, comment, data, user.UserId!, user.Roles, ct), directory, ct);
     }
 
-    private static IResult Json(HumanTask task) => TypedResults.Json(task, TaskJson);
+    /// <summary>A task as the API shows it: the record, with the assignee's and the decider's display names beside their ids.</summary>
+    private static JsonObject View(HumanTask task, Func<string?, string?> name)
+    {
+        var view = JsonSerializer.SerializeToNode(task, TaskJson)!.AsObject();
+        view["assigneeName"] = name(task.AssigneeUserId);
+        view["completedByName"] = name(task.CompletedBy);
+        return view;
+    }
 
-    private static async Task<IResult> ReassignAsync(string taskId, HttpRequest request, TaskService tasks, UserService users, HttpCurrentUser user, CancellationToken ct)
+    private static async Task<IResult> AnswerAsync(CommandResult<HumanTask> result, IUserDirectory directory, CancellationToken ct)
+    {
+        if (!result.IsOk)
+        {
+            return ApiResults.From(result, _ => Results.Empty);
+        }
+
+        var task = result.Value!;
+        return TypedResults.Json(View(task, await PeopleNames.ForAsync(directory, [task.AssigneeUserId, task.CompletedBy], ct)), TaskJson);
+    }
+
+    private static async Task<IResult> ReassignAsync(string taskId, HttpRequest request, TaskService tasks, UserService users, IUserDirectory directory, HttpCurrentUser user, CancellationToken ct)
     {
         var (body, problem) = await CommandBody.ReadAsync(request, emptyAllowed: false, "userId");
         if (body is null)
@@ -139,6 +158,6 @@ public static class TasksApi
         var to = body.Text("userId", required: true, maxLength: 320);
         return body.Errors.Count > 0
             ? ApiResults.Invalid(body.Errors)
-            : ApiResults.From(await tasks.ReassignAsync(taskId, await users.ResolveIdAsync(to!, ct), user.UserId!, user.Roles, ct), Json);
+            : await AnswerAsync(await tasks.ReassignAsync(taskId, await users.ResolveIdAsync(to!, ct), user.UserId!, user.Roles, ct), directory, ct);
     }
 }

@@ -207,6 +207,55 @@ public sealed class TasksApiTests(TasksApiFixture fixture) : IClassFixture<Tasks
     }
 
     [Fact]
+    public async Task TasksAndTimeline_NamePeopleByDisplayName_BesideTheirIds()
+    {
+        static string NameOf(TestUser user) => "User " + user.Email["user".Length..user.Email.IndexOf('@', StringComparison.Ordinal)];
+        var number = await fixture.SubmitNormalChangeAsync();
+
+        var task = await TasksApiFixture.VoteTaskAsync(fixture.Cab1, number);
+        Assert.Equal((fixture.Cab1.Id, NameOf(fixture.Cab1)), (task["assigneeUserId"]!.GetValue<string>(), task["assigneeName"]!.GetValue<string>()));
+        using var completed = await fixture.Cab1.Client.PostAsync($"api/tasks/{task["id"]}/complete", ChangeApi.Json(new { outcome = "Approved", comment = "Looks right" }));
+        var done = (await HttpAssert.StatusAsync(HttpStatusCode.OK, completed))!;
+        Assert.Equal((fixture.Cab1.Id, NameOf(fixture.Cab1)), (done["completedBy"]!.GetValue<string>(), done["completedByName"]!.GetValue<string>()));
+
+        using var timeline = await fixture.Manager.Client.GetAsync($"api/changes/{number}/timeline");
+        var entries = (await HttpAssert.StatusAsync(HttpStatusCode.OK, timeline))!.AsArray();
+        var byRequestor = entries.First(e => e!["actor"]!.GetValue<string>() == fixture.Requestor.Id)!;
+        Assert.Equal(NameOf(fixture.Requestor), byRequestor["actorName"]!.GetValue<string>());
+        Assert.All(entries.Where(e => e!["actor"]!.GetValue<string>() == "system"), e => Assert.Equal("ChangeFlow", e!["actorName"]!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task Agenda_ShowsTheVoteTallyAgainstTheQuorum_AndWhoHasNotVoted()
+    {
+        var number = await fixture.SubmitNormalChangeAsync();
+        var task = await TasksApiFixture.VoteTaskAsync(fixture.Cab1, number);
+        using var change = await fixture.Manager.Client.GetAsync($"api/changes/{number}");
+        var meetingAt = (await HttpAssert.StatusAsync(HttpStatusCode.OK, change))!["cabMeetingAt"]!.GetValue<string>();
+
+        async Task<JsonNode> VoteAsync()
+        {
+            using var agenda = await fixture.Cab2.Client.GetAsync($"api/cab-boards/cab-main/agenda?meetingAt={Uri.EscapeDataString(meetingAt)}");
+            var meeting = Assert.Single((await HttpAssert.StatusAsync(HttpStatusCode.OK, agenda))!["meetings"]!.AsArray())!;
+            return Assert.Single(meeting["changes"]!.AsArray(), c => c!["number"]!.GetValue<string>() == number)!["cabVote"]!;
+        }
+
+        // The fixture's board needs both members' approval (quorum All).
+        var before = await VoteAsync();
+        Assert.Equal(("All", 2, 2, 0, 0, "Pending"), (before["quorum"]!.GetValue<string>(), before["eligible"]!.GetValue<int>(), before["approvalsNeeded"]!.GetValue<int>(), before["approved"]!.GetValue<int>(), before["rejected"]!.GetValue<int>(), before["decision"]!.GetValue<string>()));
+        Assert.Equal([fixture.Cab1.Id, fixture.Cab2.Id], before["notVoted"]!.AsArray().Select(v => v!["userId"]!.GetValue<string>()).Order(StringComparer.Ordinal));
+
+        using var approved = await fixture.Cab1.Client.PostAsync($"api/tasks/{task["id"]}/complete", ChangeApi.Json(new { outcome = "Approved" }));
+        await HttpAssert.StatusAsync(HttpStatusCode.OK, approved);
+
+        var after = await VoteAsync();
+        Assert.Equal((1, 0, "Pending"), (after["approved"]!.GetValue<int>(), after["rejected"]!.GetValue<int>(), after["decision"]!.GetValue<string>()));
+        var waiting = Assert.Single(after["notVoted"]!.AsArray())!;
+        Assert.Equal(fixture.Cab2.Id, waiting["userId"]!.GetValue<string>());
+        Assert.StartsWith("User ", waiting["name"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task CabTask_ListsTheOverlappingChange_WhenTwoNormalChangesShareAConfigurationItem()
     {
         var first = await fixture.SubmitNormalChangeAsync();
