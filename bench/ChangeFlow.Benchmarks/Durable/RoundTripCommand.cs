@@ -9,7 +9,7 @@ namespace ChangeFlow.Benchmarks.Durable;
 
 /// <summary>
 /// <c>durable</c>: durable start → suspend → resume → finish round trips through <see cref="WorkflowRuntime"/>, as the
-/// HTTP API drives them: <see cref="WorkflowRuntime.StartAsync"/> of the published resume workflow (start → step →
+/// HTTP API drives them: <c>WorkflowRuntime.StartAsync</c> of the published resume workflow (start → step →
 /// <c>Elsa.Event</c>, committed suspended), then <see cref="WorkflowRuntime.DeliverAsync"/> of the event addressed to
 /// that instance (inbox row, bookmark lookup by hash, load, resume → step → finish, commit, inbox update). Several
 /// clients run round trips in parallel for a fixed time after a warm-up; every instance is checked finished at the end.

@@ -121,7 +121,8 @@ public sealed class ChangeRouteTests : ChangeTestBase
         var reviewed = await H.ChangeAsync(change.Number);
         Assert.Equal(ChangeState.Review, reviewed.Change.State);
         Assert.Equal(ChangeOutcome.Successful, reviewed.Change.Outcome);
-        Assert.Equal(Wat(5, 4, 10), reviewed.Change.PostImplementationReview!.ScheduledAt);
+        // The review is held when the dossier plans it (three days after the start), as every message says.
+        Assert.Equal(start.AddDays(3), reviewed.Change.PostImplementationReview!.ScheduledAt);
         Assert.True(Assert.Single(await H.TimelineAsync(change.Number), e => e.Action == "pir.scheduled").Data!["mandatory"]!.GetValue<bool>());
         await H.CompleteAsync(change.Number, ChangeManager, "Held", data: new JsonObject { ["findings"] = new JsonArray() });
         Assert.Equal(ChangeState.Closed, (await H.ChangeAsync(change.Number)).Change.State);
