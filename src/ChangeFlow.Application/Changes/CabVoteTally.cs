@@ -1,4 +1,3 @@
-using ChangeFlow.Application.Changes.Activities;
 using ChangeFlow.Application.Tasks;
 using ChangeFlow.Domain.Cab;
 
@@ -36,9 +35,9 @@ public sealed record CabVoteTally(string Quorum, int Eligible, int ApprovalsNeed
         }
 
         var cast = vote
-            .Where(t => t.Status == HumanTaskStatus.Completed && t.Outcome is RequestApproval.Approved or RequestApproval.Rejected)
+            .Where(t => t.Status == HumanTaskStatus.Completed && t.Outcome is Activities.RequestApproval.Approved or Activities.RequestApproval.Rejected)
             .OrderBy(t => t.CompletedAt)
-            .Select(t => new CabVote(t.CompletedBy ?? t.AssigneeUserId, t.Outcome == RequestApproval.Approved ? VoteDecision.Approve : VoteDecision.Reject, t.CompletedAt ?? t.CreatedAt, t.Comment))
+            .Select(t => new CabVote(t.CompletedBy ?? t.AssigneeUserId, t.Outcome == Activities.RequestApproval.Approved ? VoteDecision.Approve : VoteDecision.Reject, t.CompletedAt ?? t.CreatedAt, t.Comment))
             .ToList();
         return new CabVoteTally(
             quorum.ToString(),

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using ChangeFlow.Application.Common;
 using ChangeFlow.Application.Incidents;
 using ChangeFlow.Domain.Common;
 using ChangeFlow.Web.Security;

@@ -1,5 +1,7 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using ChangeFlow.Application.Common;
 using ChangeFlow.Application.Improvement;
 using ChangeFlow.Application.Security;
 using ChangeFlow.Application.Tasks;
