@@ -89,7 +89,7 @@ public abstract class IdempotencyCrashTests : IAsyncLifetime
         var (restarted, keys) = await KillAndRetryUntilCaughtAsync(
             "crash-change",
             Create,
-            "changes",
+            "change",
             async node => requestorId = (await node.Http.GetFromJsonAsync<JsonObject>("api/users/me"))!["id"]!.GetValue<string>(),
             async (node, round) =>
             {
@@ -123,7 +123,7 @@ public abstract class IdempotencyCrashTests : IAsyncLifetime
             return request;
         }
 
-        var (restarted, keys) = await KillAndRetryUntilCaughtAsync("crash-instance", Start, "instances", committed: async (node, round) =>
+        var (restarted, keys) = await KillAndRetryUntilCaughtAsync("crash-instance", Start, "instance", committed: async (node, round) =>
         {
             var stored = new List<string>();
             foreach (var key in round)
@@ -187,7 +187,7 @@ public abstract class IdempotencyCrashTests : IAsyncLifetime
 
         Assert.True(
             caught.Count > 0,
-            $"None of {MaxRounds} SIGKILLs caught a {what} request between committing its effect and its answer reaching the client, "
+            $"None of {MaxRounds} SIGKILLs caught a request between committing its {what} and its answer reaching the client, "
             + "the one case where a retry could run it twice: this run proved nothing about exactly-once.");
         return (node, all);
     }
