@@ -130,37 +130,7 @@ public static class ChangeApi
 
     private static JsonObject Shift(JsonObject dossier, TimeSpan shift)
     {
-        // Every instant in the dossier moves together, so the plan stays consistent with its window.
-        ShiftInstants(dossier, shift);
+        DossierInstants.Shift(dossier, shift);
         return dossier;
-    }
-
-    private static void ShiftInstants(JsonNode? node, TimeSpan shift)
-    {
-        switch (node)
-        {
-            case JsonObject obj:
-                foreach (var (name, child) in obj.ToList())
-                {
-                    if (child is JsonValue value && value.TryGetValue<string>(out var text) && text.Length >= 20 && text[4] == '-' && text[10] == 'T'
-                        && DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var at))
-                    {
-                        obj[name] = JsonValue.Create(at.Add(shift));
-                    }
-                    else
-                    {
-                        ShiftInstants(child, shift);
-                    }
-                }
-
-                break;
-            case JsonArray array:
-                foreach (var child in array)
-                {
-                    ShiftInstants(child, shift);
-                }
-
-                break;
-        }
     }
 }
