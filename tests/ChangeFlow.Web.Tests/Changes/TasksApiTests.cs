@@ -243,7 +243,7 @@ public sealed class TasksApiTests(TasksApiFixture fixture) : IClassFixture<Tasks
         // The fixture's board needs both members' approval (quorum All).
         var before = await VoteAsync();
         Assert.Equal(("All", 2, 2, 0, 0, "Pending"), (before["quorum"]!.GetValue<string>(), before["eligible"]!.GetValue<int>(), before["approvalsNeeded"]!.GetValue<int>(), before["approved"]!.GetValue<int>(), before["rejected"]!.GetValue<int>(), before["decision"]!.GetValue<string>()));
-        Assert.Equal([fixture.Cab1.Id, fixture.Cab2.Id], before["notVoted"]!.AsArray().Select(v => v!["userId"]!.GetValue<string>()).Order(StringComparer.Ordinal));
+        Assert.Equal(new[] { fixture.Cab1.Id, fixture.Cab2.Id }.Order(StringComparer.Ordinal), before["notVoted"]!.AsArray().Select(v => v!["userId"]!.GetValue<string>()));
 
         using var approved = await fixture.Cab1.Client.PostAsync($"api/tasks/{task["id"]}/complete", ChangeApi.Json(new { outcome = "Approved" }));
         await HttpAssert.StatusAsync(HttpStatusCode.OK, approved);
