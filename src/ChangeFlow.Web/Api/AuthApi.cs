@@ -1,5 +1,7 @@
+using System.ComponentModel.DataAnnotations;
 using System.Text.Json.Serialization;
 using ChangeFlow.Application.Security;
+using ChangeFlow.Domain.Common;
 using ChangeFlow.Web.Security;
 using Microsoft.AspNetCore.Authentication;
 
@@ -17,6 +19,24 @@ public static class AuthApi
             if (problem is not null)
             {
                 return (IResult)problem;
+            }
+
+            // A request without an e-mail or a password is bad input, not a failed guess: it is answered with the
+            // fields at fault and counts towards no pause.
+            var missing = new List<DomainError>();
+            if (string.IsNullOrWhiteSpace(body!.Email))
+            {
+                missing.Add(new DomainError("email", ErrorCodes.Required, "The e-mail to sign in with is required."));
+            }
+
+            if (string.IsNullOrEmpty(body.Password))
+            {
+                missing.Add(new DomainError("password", ErrorCodes.Required, "The password is required."));
+            }
+
+            if (missing.Count > 0)
+            {
+                return ApiResults.Invalid(missing);
             }
 
             // The address after trusted proxies (ProxyServices); a connection without one (in-process tests) counts as one client.
@@ -55,4 +75,4 @@ public static class AuthApi
 /// <param name="Password">The password.</param>
 /// <param name="RememberMe">Keep the cookie across browser restarts (until the session lifetime ends).</param>
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
-public sealed record LoginBody(string? Email, string? Password, bool? RememberMe);
+public sealed record LoginBody([property: Required] string? Email, [property: Required] string? Password, bool? RememberMe);

@@ -59,6 +59,8 @@ public sealed class CookieSignInTests(ChangeFlowServerFixture fixture) : IClassF
         await HttpAssert.StatusAsync(HttpStatusCode.Unauthorized, await browser.PostAsJsonAsync("api/auth/login", new { email = user.Email, password = "not-the-password" }));
         await HttpAssert.StatusAsync(HttpStatusCode.Unauthorized, await browser.PostAsJsonAsync("api/auth/login", new { email = "nobody@changeflow.test", password = "whatever-password" }));
         await HttpAssert.FieldErrorAsync(await browser.PostAsJsonAsync("api/auth/login", new { email = "x@y", pasword = "typo" }), "pasword", "invalid");
+        await HttpAssert.FieldErrorAsync(await browser.PostAsJsonAsync("api/auth/login", new { email = user.Email }), "password", "required");
+        await HttpAssert.FieldErrorAsync(await browser.PostAsJsonAsync("api/auth/login", new { }), "email", "required");
     }
 
     [Fact]
