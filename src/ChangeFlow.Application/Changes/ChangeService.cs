@@ -81,7 +81,7 @@ public sealed class ChangeService
     {
         // The service desk raises RFCs like a requestor (the same roles as the API's SubmitChanges policy); filing one
         // on someone else's behalf is for change managers and admins (see RequestorAsync).
-        if (!HasAny(roles, Roles.Requestor, Roles.ServiceDeskAgent, Roles.ChangeManager, Roles.Admin))
+        if (!Permissions.Grants(Permissions.SubmitChanges, roles))
         {
             return CommandResult.Forbidden<ChangeRecord>("Only requestors, service desk agents, change managers and admins create changes.");
         }
@@ -168,7 +168,7 @@ public sealed class ChangeService
             return (me is null ? named : new Person(me.Id, me.DisplayName), null);
         }
 
-        if (!HasAny(roles, Roles.ChangeManager, Roles.Admin))
+        if (!Permissions.Grants(Permissions.ChangeManagement, roles))
         {
             return (null, CommandResult.Invalid<ChangeRecord>(
                 "requestor.id",
@@ -195,7 +195,7 @@ public sealed class ChangeService
             return CommandResult.NotFound<ChangeRecord>("number", $"No change '{number}'.");
         }
 
-        if (!IsOwner(record, userId) && !HasAny(roles, Roles.ChangeManager, Roles.Admin))
+        if (!IsOwner(record, userId) && !Permissions.Grants(Permissions.ChangeManagement, roles))
         {
             return CommandResult.Forbidden<ChangeRecord>($"Only the requestor of {record.Number} or a change manager submits it.");
         }
@@ -330,7 +330,7 @@ public sealed class ChangeService
     /// </summary>
     public async Task<CommandResult<ChangeRecord>> ReportStepAsync(string number, string stepId, StepStatus status, string? note, ChangeState expectedState, string userId, IReadOnlyCollection<string> roles, CancellationToken cancellationToken)
     {
-        if (!HasAny(roles, Roles.Implementer, Roles.ChangeManager, Roles.Admin))
+        if (!Permissions.Grants(Permissions.Implementation, roles))
         {
             return CommandResult.Forbidden<ChangeRecord>("Only implementers and change managers report steps.");
         }
@@ -398,7 +398,7 @@ public sealed class ChangeService
     /// </summary>
     public async Task<CommandResult<ChangeRecord>> ValidateAsync(string number, ChangeState expectedState, string? note, string userId, IReadOnlyCollection<string> roles, CancellationToken cancellationToken)
     {
-        if (!HasAny(roles, Roles.Implementer, Roles.ChangeManager, Roles.Admin))
+        if (!Permissions.Grants(Permissions.Implementation, roles))
         {
             return CommandResult.Forbidden<ChangeRecord>("Only implementers and change managers validate changes.");
         }
@@ -447,7 +447,7 @@ public sealed class ChangeService
         }
 
         var found = await FindAsync(number, cancellationToken);
-        if (found is not null && !IsOwner(found, userId) && !HasAny(roles, Roles.ChangeManager, Roles.Admin))
+        if (found is not null && !IsOwner(found, userId) && !Permissions.Grants(Permissions.ChangeManagement, roles))
         {
             return CommandResult.Forbidden<ChangeRecord>($"Only the requestor of {found.Number} or a change manager cancels it.");
         }
@@ -524,7 +524,7 @@ public sealed class ChangeService
         }
 
         var found = await FindAsync(number, cancellationToken);
-        if (found is not null && !(IsOwner(found, userId) && found.Change.State == ChangeState.New) && !HasAny(roles, Roles.ChangeManager, Roles.Admin))
+        if (found is not null && !(IsOwner(found, userId) && found.Change.State == ChangeState.New) && !Permissions.Grants(Permissions.ChangeManagement, roles))
         {
             return CommandResult.Forbidden<ChangeRecord>($"Only a change manager moves the window of {found.Number} once it is submitted (its requestor may while it is New).");
         }
@@ -623,7 +623,7 @@ public sealed class ChangeService
         }
 
         var found = await FindAsync(number, cancellationToken);
-        if (found is not null && !IsOwner(found, userId) && !HasAny(roles, Roles.ChangeManager, Roles.Admin))
+        if (found is not null && !IsOwner(found, userId) && !Permissions.Grants(Permissions.ChangeManagement, roles))
         {
             return CommandResult.Forbidden<ChangeRecord>($"Only the requestor of {found.Number} or a change manager edits its communication plan.");
         }
@@ -788,8 +788,6 @@ public sealed class ChangeService
     }
 
     private static bool IsOwner(ChangeRecord record, string userId) => record.CreatedBy == userId || record.Change.Requestor?.Id == userId;
-
-    private static bool HasAny(IReadOnlyCollection<string> roles, params string[] wanted) => roles is not null && wanted.Any(roles.Contains);
 
     /// <summary>The ids of a change's plan steps, or of its rollback steps (rb-1, rb-2 ...), in their order.</summary>
     private static List<string> StepIds(ChangeRecord record, bool rollback) =>

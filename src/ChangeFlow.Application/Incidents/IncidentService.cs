@@ -72,7 +72,7 @@ public sealed partial class IncidentService
     }
 
     /// <summary>The roles that work incidents (the API's ServiceDesk policy).</summary>
-    public static IReadOnlyList<string> AgentRoles { get; } = [Roles.ServiceDeskAgent, Roles.ChangeManager, Roles.Admin];
+    public static IReadOnlyList<string> AgentRoles => Permissions.ServiceDesk;
 
     /// <summary>An incident by number.</summary>
     public async Task<CommandResult<IncidentRecord>> GetAsync(string number, CancellationToken cancellationToken) =>

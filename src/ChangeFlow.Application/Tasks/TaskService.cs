@@ -220,5 +220,5 @@ public sealed class TaskService
         return CommandResult.Ok(moved);
     }
 
-    private static bool IsManager(IReadOnlyCollection<string> roles) => roles is not null && (roles.Contains(Roles.ChangeManager) || roles.Contains(Roles.Admin));
+    private static bool IsManager(IReadOnlyCollection<string> roles) => Permissions.Grants(Permissions.ChangeManagement, roles);
 }

@@ -34,16 +34,16 @@ public static class Policies
     /// <summary>Service desk work (incidents, requests): service desk agents, change managers and administrators.</summary>
     public const string ServiceDesk = nameof(ServiceDesk);
 
-    /// <summary>The roles each role-based policy admits (a user needs any one of them).</summary>
+    /// <summary>The roles each role-based policy admits: the application's permission table (<see cref="Permissions"/>).</summary>
     public static IReadOnlyDictionary<string, IReadOnlyList<string>> RolesByPolicy { get; } = new Dictionary<string, IReadOnlyList<string>>
     {
-        [Admin] = [Roles.Admin],
-        [ChangeManagement] = [Roles.ChangeManager, Roles.Admin],
-        [UserDirectory] = [Roles.ChangeManager, Roles.Admin],
-        [SubmitChanges] = [Roles.Requestor, Roles.ServiceDeskAgent, Roles.ChangeManager, Roles.Admin],
-        [CabVoting] = [Roles.CabMember, Roles.ChangeManager],
-        [Implementation] = [Roles.Implementer, Roles.ChangeManager, Roles.Admin],
-        [ServiceDesk] = [Roles.ServiceDeskAgent, Roles.ChangeManager, Roles.Admin],
+        [Admin] = Permissions.Administration,
+        [ChangeManagement] = Permissions.ChangeManagement,
+        [UserDirectory] = Permissions.UserDirectory,
+        [SubmitChanges] = Permissions.SubmitChanges,
+        [CabVoting] = Permissions.CabVoting,
+        [Implementation] = Permissions.Implementation,
+        [ServiceDesk] = Permissions.ServiceDesk,
     };
 
     /// <summary>Registers the policies and makes a signed-in user the rule for endpoints that state none.</summary>
