@@ -25,7 +25,7 @@ public sealed record CabVoteTally(string Quorum, int Eligible, int ApprovalsNeed
         ArgumentNullException.ThrowIfNull(tasks);
         ArgumentNullException.ThrowIfNull(quorum);
         var vote = tasks
-            .Where(t => t.Kind == "Approval" && t.AssignedVia is { } via && (via.Equals("board", StringComparison.OrdinalIgnoreCase) || via.StartsWith("board:", StringComparison.OrdinalIgnoreCase)))
+            .Where(t => t.Kind == Activities.RequestApproval.TaskKind && t.AssignedVia is { } via && (via.Equals("board", StringComparison.OrdinalIgnoreCase) || via.StartsWith("board:", StringComparison.OrdinalIgnoreCase)))
             .GroupBy(t => t.GroupId, StringComparer.Ordinal)
             .MaxBy(g => g.Min(t => t.CreatedAt))
             ?.ToList();

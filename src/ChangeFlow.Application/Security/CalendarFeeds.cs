@@ -1,4 +1,5 @@
 using ChangeFlow.Domain.Common;
+using Microsoft.Extensions.Options;
 
 namespace ChangeFlow.Application.Security;
 
@@ -13,7 +14,7 @@ public sealed record CalendarFeed(ApiTokenRecord Token, string? Secret);
 /// token of its own kind: it opens the feed and nothing else, a bearer request with it is refused, each user has at
 /// most one, issuing a new one revokes the old one, and it can be revoked at any time.
 /// </summary>
-public sealed class CalendarFeeds(IUserStore users, IApiTokenStore tokens, TimeProvider time)
+public sealed class CalendarFeeds(IUserStore users, IApiTokenStore tokens, TimeProvider time, IOptions<SecurityOptions> options)
 {
     /// <summary>The start of every feed secret.</summary>
     public const string SecretPrefix = "cfc_";
@@ -46,14 +47,14 @@ public sealed class CalendarFeeds(IUserStore users, IApiTokenStore tokens, TimeP
         }
 
         await RevokeAsync(userId, cancellationToken);
-        var secret = SecretPrefix + Secrets.NewToken()[Secrets.TokenPrefix.Length..];
+        var secret = Secrets.NewToken(SecretPrefix);
         var token = new ApiTokenRecord
         {
             Id = Secrets.NewId(IdPrefix),
             UserId = user.Id,
             Name = TokenName,
             SecretHash = Secrets.HashToken(secret),
-            Prefix = secret[..(SecretPrefix.Length + 8)],
+            Prefix = Secrets.DisplayPrefix(secret, SecretPrefix),
             CreatedAt = time.GetUtcNow(),
         };
         if (!await tokens.AddAsync(token, cancellationToken))
@@ -103,10 +104,12 @@ public sealed class CalendarFeeds(IUserStore users, IApiTokenStore tokens, TimeP
             return null;
         }
 
+        // Last use is recorded as for API tokens: at most once per TokenLastUsedResolution.
         var now = time.GetUtcNow();
-        if (token.LastUsedAt is null || token.LastUsedAt <= now.AddHours(-1))
+        var notBefore = now - options.Value.TokenLastUsedResolution;
+        if (token.LastUsedAt is null || token.LastUsedAt <= notBefore)
         {
-            await tokens.TouchAsync(token.Id, now, now.AddHours(-1), cancellationToken);
+            await tokens.TouchAsync(token.Id, now, notBefore, cancellationToken);
         }
 
         return user;

@@ -75,8 +75,8 @@ public static class Secrets
     /// <summary>The prefix of every secret ChangeFlow issues (so secret scanners can recognise a leaked one).</summary>
     public const string TokenPrefix = "cfp_";
 
-    /// <summary>A new token secret: <c>cfp_</c> and 32 random bytes in base64url (43 characters).</summary>
-    public static string NewToken() => TokenPrefix + Base64Url(RandomNumberGenerator.GetBytes(32));
+    /// <summary>A new token secret: <paramref name="prefix"/> (<c>cfp_</c> unless said) and 32 random bytes in base64url (43 characters).</summary>
+    public static string NewToken(string prefix = TokenPrefix) => prefix + Base64Url(RandomNumberGenerator.GetBytes(32));
 
     /// <summary>A random password of 24 base64url characters (144 bits).</summary>
     public static string NewPassword() => Base64Url(RandomNumberGenerator.GetBytes(18));
@@ -88,11 +88,12 @@ public static class Secrets
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
     }
 
-    /// <summary>The part of a secret shown in token lists: its first 8 characters after <c>cfp_</c> (or its first 8).</summary>
-    public static string DisplayPrefix(string secret)
+    /// <summary>The part of a secret shown in token lists: its first 8 characters after <paramref name="prefix"/> (or its first 8).</summary>
+    public static string DisplayPrefix(string secret, string prefix = TokenPrefix)
     {
         ArgumentNullException.ThrowIfNull(secret);
-        var head = secret.StartsWith(TokenPrefix, StringComparison.Ordinal) ? TokenPrefix.Length + 8 : 8;
+        ArgumentNullException.ThrowIfNull(prefix);
+        var head = secret.StartsWith(prefix, StringComparison.Ordinal) ? prefix.Length + 8 : 8;
         return secret[..Math.Min(head, secret.Length)];
     }
 

@@ -1,3 +1,4 @@
+using ChangeFlow.Application.Changes.Activities;
 using ChangeFlow.Application.Common;
 using ChangeFlow.Application.Security;
 
@@ -12,15 +13,13 @@ internal static class PeopleNames
     /// <summary>The name shown for actions ChangeFlow took by itself.</summary>
     public const string SystemName = "ChangeFlow";
 
-    private const string SystemActor = "system";
-
     /// <summary>Looks every distinct id up once and answers by id (null for an unknown id or none).</summary>
     public static async Task<Func<string?, string?>> ForAsync(IUserDirectory users, IEnumerable<string?> ids, CancellationToken ct)
     {
         var names = new Dictionary<string, string?>(StringComparer.Ordinal);
         foreach (var id in ids.OfType<string>().Where(id => id.Length > 0).Distinct(StringComparer.Ordinal))
         {
-            names[id] = id == SystemActor ? SystemName
+            names[id] = id == ChangeActivity.SystemActor ? SystemName
                 : await users.FindAsync(id, ct) is { } user ? (string.IsNullOrWhiteSpace(user.DisplayName) ? user.Email : user.DisplayName)
                 : null;
         }

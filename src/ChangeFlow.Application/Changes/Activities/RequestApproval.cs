@@ -21,6 +21,9 @@ public sealed class RequestApproval : HumanTaskActivity
     /// <summary>The approve outcome.</summary>
     public const string Approved = "Approved";
 
+    /// <summary>The kind of the tasks it creates unless the workflow names another.</summary>
+    public const string TaskKind = "Approval";
+
     /// <summary>The reject outcome.</summary>
     public const string Rejected = "Rejected";
 
@@ -54,7 +57,7 @@ public sealed class RequestApproval : HumanTaskActivity
         [Approved, Rejected, TimedOut]);
 
     /// <inheritdoc />
-    protected override string DefaultKind => "Approval";
+    protected override string DefaultKind => TaskKind;
 
     /// <inheritdoc />
     protected override IReadOnlyList<string> DefaultCommentRequiredFor { get; } = [Rejected];
