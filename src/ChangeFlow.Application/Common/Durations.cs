@@ -27,26 +27,30 @@ public static class Durations
         }
 
         text = text.Trim();
-        if (text.TrimStart('-').StartsWith('P'))
-        {
-            var datePart = text.Split('T')[0];
-            if (datePart.Contains('Y', StringComparison.Ordinal) || datePart.Contains('M', StringComparison.Ordinal))
-            {
-                return false;
-            }
+        return text.TrimStart('-').StartsWith('P')
+            ? TryParseIso(text, out duration)
+            : TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out duration);
+    }
 
-            try
-            {
-                duration = XmlConvert.ToTimeSpan(text);
-                return true;
-            }
-            catch (Exception ex) when (ex is FormatException or OverflowException)
-            {
-                return false;
-            }
+    /// <summary>Reads ISO 8601 only (days, hours, minutes, seconds; years and months have no fixed length), at most 40 characters.</summary>
+    public static bool TryParseIso(string? text, out TimeSpan duration)
+    {
+        duration = default;
+        var datePart = text?.Split('T')[0] ?? string.Empty;
+        if (text is null || text.Length > 40 || datePart.Contains('Y', StringComparison.Ordinal) || datePart.Contains('M', StringComparison.Ordinal))
+        {
+            return false;
         }
 
-        return TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out duration);
+        try
+        {
+            duration = XmlConvert.ToTimeSpan(text);
+            return true;
+        }
+        catch (Exception ex) when (ex is FormatException or OverflowException)
+        {
+            return false;
+        }
     }
 
     /// <summary>Writes ISO 8601 and reads it or the old form; for the API's JSON options.</summary>

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using System.Xml;
+using ChangeFlow.Application.Common;
 
 namespace ChangeFlow.Application.Changes.Dossier;
 
@@ -139,19 +139,8 @@ public static class DossierJson
     {
         public override TimeSpan Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
         {
-            var text = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
-            var datePart = text?.Split('T')[0] ?? string.Empty;
-            if (text is null || text.Length > 40 || datePart.Contains('Y') || datePart.Contains('M'))
-            {
-                throw new ContractException("Expected an ISO 8601 duration in days, hours, minutes or seconds, e.g. PT45M or -PT32H.");
-            }
-
-            TimeSpan value;
-            try
-            {
-                value = XmlConvert.ToTimeSpan(text);
-            }
-            catch (Exception ex) when (ex is FormatException or OverflowException)
+            // The dossier takes ISO 8601 only; the old hh:mm:ss form is the catalogue's legacy, not the contract's.
+            if (reader.TokenType != JsonTokenType.String || !Durations.TryParseIso(reader.GetString(), out var value))
             {
                 throw new ContractException("Expected an ISO 8601 duration in days, hours, minutes or seconds, e.g. PT45M or -PT32H.");
             }
@@ -164,7 +153,7 @@ public static class DossierJson
         public override void Write(Utf8JsonWriter writer, TimeSpan value, JsonSerializerOptions options)
         {
             ArgumentNullException.ThrowIfNull(writer);
-            writer.WriteStringValue(XmlConvert.ToString(value));
+            writer.WriteStringValue(Durations.Format(value));
         }
     }
 }
