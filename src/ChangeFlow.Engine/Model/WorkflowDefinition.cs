@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Collections.Frozen;
 using System.Collections.Immutable;
 
@@ -19,7 +20,8 @@ public sealed class WorkflowDefinition
 {
     private readonly FrozenDictionary<string, ActivityNode> _activities;
     private readonly FrozenDictionary<string, VariableDefinition> _variablesByName;
-    private readonly Lazy<FrozenDictionary<string, FrozenSet<string>>> _ancestors;
+    // Filled per activity on first use: only WaitAny joins ask, so a long chain never pays for every activity's set.
+    private readonly ConcurrentDictionary<string, FrozenSet<string>> _ancestors = new(StringComparer.Ordinal);
 
     internal WorkflowDefinition(
         string id,
@@ -57,7 +59,6 @@ public sealed class WorkflowDefinition
         ContentHash = contentHash;
         _activities = activities.ToFrozenDictionary(a => a.Id, StringComparer.Ordinal);
         _variablesByName = variables.ToFrozenDictionary(v => v.Name, StringComparer.Ordinal);
-        _ancestors = new Lazy<FrozenDictionary<string, FrozenSet<string>>>(ComputeAncestors);
     }
 
     /// <summary>The id of this version.</summary>
@@ -136,30 +137,24 @@ public sealed class WorkflowDefinition
 
     /// <summary>Activities from which <paramref name="activityId"/> can be reached along forward connections (itself included).</summary>
     internal FrozenSet<string> AncestorsOf(string activityId) =>
-        _ancestors.Value.TryGetValue(activityId, out var set) ? set : FrozenSet<string>.Empty;
+        _activities.ContainsKey(activityId) ? _ancestors.GetOrAdd(activityId, ComputeAncestors) : FrozenSet<string>.Empty;
 
-    private FrozenDictionary<string, FrozenSet<string>> ComputeAncestors()
+    private FrozenSet<string> ComputeAncestors(string activityId)
     {
-        var result = new Dictionary<string, FrozenSet<string>>(StringComparer.Ordinal);
-        foreach (var node in Activities)
+        var seen = new HashSet<string>(StringComparer.Ordinal) { activityId };
+        var stack = new Stack<ActivityNode>();
+        stack.Push(_activities[activityId]);
+        while (stack.Count > 0)
         {
-            var seen = new HashSet<string>(StringComparer.Ordinal) { node.Id };
-            var stack = new Stack<ActivityNode>();
-            stack.Push(node);
-            while (stack.Count > 0)
+            foreach (var connection in stack.Pop().JoinInbound)
             {
-                foreach (var connection in stack.Pop().JoinInbound)
+                if (seen.Add(connection.Source))
                 {
-                    if (seen.Add(connection.Source))
-                    {
-                        stack.Push(_activities[connection.Source]);
-                    }
+                    stack.Push(_activities[connection.Source]);
                 }
             }
-
-            result[node.Id] = seen.ToFrozenSet(StringComparer.Ordinal);
         }
 
-        return result.ToFrozenDictionary(StringComparer.Ordinal);
+        return seen.ToFrozenSet(StringComparer.Ordinal);
     }
 }
