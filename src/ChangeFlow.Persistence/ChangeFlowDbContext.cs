@@ -1,10 +1,11 @@
 using ChangeFlow.Persistence.Entities;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 
 namespace ChangeFlow.Persistence;
 
 /// <summary>ChangeFlow's database. The model is provider-neutral; each provider has its own migrations project.</summary>
-public sealed class ChangeFlowDbContext : DbContext
+public sealed class ChangeFlowDbContext : DbContext, IDataProtectionKeyContext
 {
     public ChangeFlowDbContext(DbContextOptions<ChangeFlowDbContext> options)
         : base(options)
@@ -25,12 +26,23 @@ public sealed class ChangeFlowDbContext : DbContext
 
     public DbSet<OutboxMessageEntity> Outbox => Set<OutboxMessageEntity>();
 
+    /// <summary>
+    /// The ASP.NET Core Data Protection key ring, shared by every node on the database: a sign-in cookie or an
+    /// antiforgery token issued by one node is read by the others and survives restarts and redeploys.
+    /// </summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         ArgumentNullException.ThrowIfNull(modelBuilder);
 
         // Each feature's tables are configured in an IEntityTypeConfiguration of its own, next to its store.
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(ChangeFlowDbContext).Assembly);
+        modelBuilder.Entity<DataProtectionKey>(e =>
+        {
+            e.ToTable("data_protection_keys");
+            e.Property(x => x.FriendlyName).HasMaxLength(200);
+        });
         modelBuilder.Entity<WorkflowDefinitionEntity>(e =>
         {
             e.ToTable("workflow_definitions");

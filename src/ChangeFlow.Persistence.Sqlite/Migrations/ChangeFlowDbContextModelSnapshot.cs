@@ -1285,6 +1285,24 @@ namespace ChangeFlow.Persistence.Sqlite.Migrations
                     b.ToTable("timeline_entries", (string)null);
                 });
 
+            modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("FriendlyName")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Xml")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("data_protection_keys", (string)null);
+                });
+
             modelBuilder.Entity("ChangeFlow.Persistence.Entities.BookmarkEntity", b =>
                 {
                     b.HasOne("ChangeFlow.Persistence.Entities.WorkflowInstanceEntity", null)

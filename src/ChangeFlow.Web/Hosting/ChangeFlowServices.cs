@@ -197,6 +197,7 @@ public static class ChangeFlowServices
         }
 
         services.AddChangeFlowSecurity(configuration);
+        services.AddChangeFlowDataProtection();
         services.AddChangeFlowMail(configuration, dataDirectory, options.NodeName);
         services.AddChangeFlowNotices(configuration, dataDirectory);
         services.AddChangeFlowMailApproval(configuration);
